@@ -1,0 +1,107 @@
+"""Settings, built once and passed in: from ``[tool.eventkg]`` in the project's pyproject.toml (or an
+``eventkg.toml``), then the environment, then command-line flags. Nothing here runs at import time."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any, Mapping
+
+from .errors import ConfigError
+from .namespaces import BASE_IRI
+
+MEMORY = "memory"
+
+
+@dataclass(frozen=True)
+class Settings:
+    root: Path                                  # the project folder: relative paths resolve against it
+    base_iri: str = BASE_IRI
+    store: str = ".eventkg/store"               # a path, "memory", or an http(s) SPARQL query endpoint
+    update_url: str | None = None
+    gsp_url: str | None = None
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    token: str | None = field(default=None, repr=False)
+    data: tuple[str, ...] = ("data",)
+    ontology: str = "ontology/ontology.ttl"
+    shapes: str = "ontology/shapes.ttl"
+    context: str = "ontology/context.jsonld"
+    queries: str = "queries"
+    timeout: float = 10.0                        # seconds a query may run (server)
+    row_limit: int = 10_000                      # rows a query may return (server)
+
+    def path(self, value: str | Path) -> Path:
+        p = Path(value)
+        return p if p.is_absolute() else self.root / p
+
+    @property
+    def store_is_remote(self) -> bool:
+        return self.store.startswith(("http://", "https://"))
+
+    @property
+    def store_is_memory(self) -> bool:
+        return self.store == MEMORY
+
+    def with_(self, **changes: Any) -> "Settings":
+        """A copy with the given fields changed (``None`` values leave a field as it was)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+
+def find_root(start: Path | None = None) -> Path:
+    """The nearest folder, from ``start`` up, holding an eventkg.toml or a pyproject.toml with [tool.eventkg]."""
+    here = (start or Path.cwd()).resolve()
+    for d in (here, *here.parents):
+        if (d / "eventkg.toml").is_file():
+            return d
+        pp = d / "pyproject.toml"
+        if pp.is_file() and "[tool.eventkg]" in pp.read_text(encoding="utf-8"):
+            return d
+    return here
+
+
+def _file_settings(root: Path) -> dict[str, Any]:
+    try:
+        if (root / "eventkg.toml").is_file():
+            return tomllib.loads((root / "eventkg.toml").read_text(encoding="utf-8"))
+        pp = root / "pyproject.toml"
+        if pp.is_file():
+            return tomllib.loads(pp.read_text(encoding="utf-8")).get("tool", {}).get("eventkg", {})
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{root}: cannot read the settings: {e}") from e
+    return {}
+
+
+_ENV = {
+    "EVENTKG_STORE": "store", "EVENTKG_UPDATE_URL": "update_url", "EVENTKG_GSP_URL": "gsp_url",
+    "EVENTKG_USER": "username", "EVENTKG_PASSWORD": "password", "EVENTKG_TOKEN": "token",
+    "EVENTKG_BASE_IRI": "base_iri",
+}
+
+
+def load_settings(root: Path | None = None, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Settings from the project's file, then ``env`` (default: os.environ), then ``overrides``."""
+    root = find_root(root)
+    values = _file_settings(root)
+    known = set(Settings.__dataclass_fields__) - {"root"}
+    unknown = set(values) - known
+    if unknown:
+        raise ConfigError(f"{root}: unknown settings {sorted(unknown)}; known: {sorted(known)}")
+    if isinstance(values.get("data"), str):
+        values["data"] = [values["data"]]
+    if "data" in values:
+        values["data"] = tuple(values["data"])
+    environ = os.environ if env is None else env
+    for var, key in _ENV.items():
+        if environ.get(var):
+            values[key] = environ[var]
+    values.update({k: v for k, v in overrides.items() if v is not None})
+    try:
+        return Settings(root=root, **values)
+    except TypeError as e:
+        raise ConfigError(f"bad settings: {e}") from e
+
+
+__all__ = ["Settings", "load_settings", "find_root", "MEMORY"]

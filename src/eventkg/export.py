@@ -1,0 +1,288 @@
+"""The graph, or one record, -> bytes in every RDF format; the same graph always gives the same bytes.
+
+Oxigraph writes N-Triples/N-Quads fast; we turn its lines into tidy Turtle and TriG ourselves (prefixed
+names, subjects grouped, ``a`` first), because rdflib's Turtle writer is quadratic on IRIs like ours and
+Oxigraph's escapes slashes in prefixed names. JSON-LD is compacted with our context, a record nested into
+one object; RDF/XML is written by Oxigraph from sorted triples.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any, BinaryIO, Iterable, Iterator
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from . import terms
+from .formats import RdfFormat, rdf_format
+from .namespaces import BASE_IRI, PREFIXES
+from .store.base import Store
+
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+_LOCAL = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*(?:\.[A-Za-z0-9_\-]+)*")
+_PREFIX_ORDER = sorted(PREFIXES.items(), key=lambda kv: -len(kv[1]))
+SORT_LIMIT = 300_000   # above this many lines, keep Oxigraph's index order (grouped, and as deterministic)
+
+
+class _Shortener:
+    def __init__(self, prefixes: dict[str, str], base: str | None) -> None:
+        self.cache: dict[str, str] = {}
+        self.used: set[str] = set()
+        self.order = sorted(prefixes.items(), key=lambda kv: -len(kv[1]))
+        self.base = base
+
+    def iri(self, token: str) -> str:
+        """``<iri>`` -> prefixed name, relative IRI against our id/ base, or itself."""
+        out = self.cache.get(token)
+        if out is not None:
+            return out
+        iri = token[1:-1]
+        out = token
+        for p, ns in self.order:
+            if iri.startswith(ns) and _LOCAL.fullmatch(iri[len(ns):]):
+                out = f"{p}:{iri[len(ns):]}"
+                self.used.add(p)
+                break
+        else:
+            if self.base and iri.startswith(self.base) and len(iri) > len(self.base):
+                out = f"<{iri[len(self.base):]}>"
+        self.cache[token] = out
+        return out
+
+    def term(self, token: str) -> str:
+        if token[0] == "<":
+            return self.iri(token)
+        if token[0] == '"':
+            i = token.rfind('"^^<')
+            if i > 0:
+                return token[: i + 3] + self.iri(token[i + 3:])
+        return token
+
+
+def _split(line: str) -> tuple[str, str, str]:
+    s, p, rest = line.split(" ", 2)
+    return s, p, rest[:-2] if rest.endswith(" .") else rest
+
+
+def _turtle_block(lines: list[str], sh: _Shortener, indent: str = "") -> Iterator[str]:
+    """Turtle statements for N-Triples lines grouped by subject (lines must be grouped)."""
+    subj = pred = None
+    for line in lines:
+        s, p, o = _split(line)
+        if s != subj:
+            if subj is not None:
+                yield " .\n\n"
+            subj, pred = s, p
+            yield f"{indent}{sh.term(s)}\n{indent}    {'a' if p == RDF_TYPE else sh.term(p)} {sh.term(o)}"
+        elif p != pred:
+            pred = p
+            yield f" ;\n{indent}    {'a' if p == RDF_TYPE else sh.term(p)} {sh.term(o)}"
+        else:
+            yield f" ,\n{indent}        {sh.term(o)}"
+    if subj is not None:
+        yield " .\n"
+
+
+def _sort_key(line: str) -> tuple[str, int, str]:
+    s, p, o = _split(line)
+    return (s, 0 if p == RDF_TYPE else 1, p + " " + o)
+
+
+def _ntriples_lines(data: bytes) -> list[str]:
+    text = data.decode("utf-8")
+    lines = [ln for ln in text.split("\n") if ln]
+    if len(lines) <= SORT_LIMIT:
+        lines = sorted(set(lines), key=_sort_key)
+    return lines
+
+
+def _header(sh: _Shortener, base: str | None) -> str:
+    head = "".join(f"@prefix {p}: <{PREFIXES[p]}> .\n" for p in sorted(sh.used))
+    if base:
+        head = f"@base <{base}> .\n" + head
+    return head + "\n"
+
+
+def turtle_from_ntriples(data: bytes, base: str | None = BASE_IRI + "id/") -> bytes:
+    sh = _Shortener(PREFIXES, base)
+    body = "".join(_turtle_block(_ntriples_lines(data), sh))
+    return (_header(sh, base) + body).encode("utf-8")
+
+
+def trig_from_graphs(graphs: list[tuple[str, bytes]], base: str | None = BASE_IRI + "id/") -> bytes:
+    sh = _Shortener(PREFIXES, base)
+    parts = []
+    for name, data in sorted(graphs):
+        lines = _ntriples_lines(data)
+        if not lines:
+            continue
+        block = "".join(_turtle_block(lines, sh, "    "))
+        parts.append(f"<{name}> {{\n{block}}}\n")
+    return (_header(sh, base) + "\n".join(parts)).encode("utf-8")
+
+
+def _canonical(triples: list[ox.Triple]) -> list[ox.Triple]:
+    if not any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples):
+        return triples
+    ds = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    ds.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
+    return [q.triple for q in ds]
+
+
+def _nt_of(triples: Iterable[ox.Triple]) -> bytes:
+    return ox.serialize(_canonical(list(triples)), format=ox.RdfFormat.N_TRIPLES) or b""
+
+
+# -- JSON-LD -----------------------------------------------------------------------------------------------
+
+def load_context(path: Path | None = None) -> dict[str, Any]:
+    p = path or Path(__file__).resolve().parents[2] / "ontology" / "context.jsonld"
+    try:
+        doc = json.loads(p.read_text(encoding="utf-8"))
+    except OSError:
+        return {}
+    ctx = doc.get("@context", doc)
+    return ctx if isinstance(ctx, dict) else {}
+
+
+def _sorted_json(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _sorted_json(v) for k, v in value.items()}
+    if isinstance(value, list):
+        items = [_sorted_json(v) for v in value]
+        return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    return value
+
+
+def _nest(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Embed each node referenced exactly once (and not a root of its own) where it is referenced."""
+    by_id = {n["@id"]: n for n in nodes if "@id" in n}
+    refs: dict[str, int] = {}
+
+    def count(v: Any) -> None:
+        if isinstance(v, dict):
+            if set(v) == {"@id"} and v["@id"] in by_id:
+                refs[v["@id"]] = refs.get(v["@id"], 0) + 1
+            for k, x in v.items():
+                if k != "@id":
+                    count(x)
+        elif isinstance(v, list):
+            for x in v:
+                count(x)
+
+    for n in nodes:
+        count(n)
+    embedded: set[str] = set()
+
+    def embed(v: Any, path: frozenset[str]) -> Any:
+        if isinstance(v, dict):
+            if set(v) == {"@id"} and refs.get(v["@id"]) == 1 and v["@id"] not in path:
+                embedded.add(v["@id"])
+                return embed(by_id[v["@id"]], path | {v["@id"]})
+            return {k: (x if k == "@id" else embed(x, path)) for k, x in v.items()}
+        if isinstance(v, list):
+            return [embed(x, path) for x in v]
+        return v
+
+    roots = [n for n in nodes if refs.get(n.get("@id", ""), 0) != 1]
+    out = [embed(n, frozenset({n.get("@id", "")})) for n in roots]
+    # nodes only reachable through a cycle of single references stay at the top
+    out += [n for n in nodes if n.get("@id") not in embedded and n not in roots]
+    return out
+
+
+def jsonld_from_graph(g: Graph, context: dict[str, Any], name: str | None = None) -> bytes:
+    """Compacted JSON-LD with our context (inline), nodes sorted, single references nested."""
+    raw = g.serialize(format="json-ld", context=context, auto_compact=False)
+    doc = json.loads(raw)
+    nodes = doc.get("@graph", doc if isinstance(doc, list) else [doc]) if isinstance(doc, dict) else doc
+    nodes = [{k: v for k, v in n.items() if k != "@context"} for n in nodes]
+    nodes = _nest(sorted((_sorted_json(n) for n in nodes), key=lambda n: str(n.get("@id", ""))))
+    out: dict[str, Any] = {"@context": context}
+    if name:
+        out["@id"] = name
+    out["@graph"] = nodes
+    return (json.dumps(out, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+# -- entry points ------------------------------------------------------------------------------------------
+
+def serialize_graph(g: Graph, fmt: RdfFormat, *, name: str | None = None,
+                    context: dict[str, Any] | None = None) -> bytes:
+    """One graph in ``fmt``, deterministically. ``name`` makes dataset formats put it in that named graph."""
+    triples = terms.triples_from_graph(g)
+    nt = _nt_of(triples)
+    if fmt.name == "turtle":
+        return turtle_from_ntriples(nt)
+    if fmt.name == "trig":
+        return trig_from_graphs([(name, nt)]) if name else turtle_from_ntriples(nt)
+    if fmt.name == "nt":
+        return "".join(ln + "\n" for ln in sorted(set(nt.decode("utf-8").splitlines()))).encode("utf-8")
+    if fmt.name == "nq":
+        lines = nt.decode("utf-8").splitlines()
+        if name:
+            lines = [ln[:-1] + f"<{name}> ." for ln in lines]
+        return "".join(ln + "\n" for ln in sorted(set(lines))).encode("utf-8")
+    if fmt.name == "jsonld":
+        return jsonld_from_graph(g, context if context is not None else load_context(), name)
+    if fmt.oxigraph is not None:
+        ordered = sorted(_canonical(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+        return ox.serialize(ordered, format=fmt.oxigraph, prefixes=PREFIXES) or b""
+    raise ValueError(f"cannot write {fmt.label}")
+
+
+def record_graph(store: Store, iri: str) -> Graph:
+    from .store.base import Triples
+
+    res = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{iri}> {{ ?s ?p ?o }} }}")
+    assert isinstance(res, Triples)
+    return res.graph
+
+
+def write_export(store: Store, fmt: RdfFormat | str, out: BinaryIO, *, record: str | None = None,
+           context: dict[str, Any] | None = None) -> None:
+    """Write the whole store, or one record, to ``out``. Raises RecordNotFound, UnknownFormatError."""
+    from .errors import RecordNotFound
+
+    f = rdf_format(fmt) if isinstance(fmt, str) else fmt
+    if record is not None:
+        if not store.has_record(record):
+            raise RecordNotFound(record)
+        out.write(serialize_graph(record_graph(store, record), f, name=record, context=context))
+        return
+    if f.name in ("turtle", "trig", "nt", "nq"):
+        graphs = []
+        for g in store.records():
+            buf = io.BytesIO()
+            store.dump(buf, rdf_format("nt"), graph=g)
+            graphs.append((g, buf.getvalue()))
+        if f.name == "trig":
+            out.write(trig_from_graphs(graphs))
+        elif f.name == "turtle":
+            out.write(turtle_from_ntriples(b"".join(d for _, d in graphs)))
+        elif f.name == "nt":
+            lines = {ln for _, d in graphs for ln in d.decode("utf-8").split("\n") if ln}
+            out.write("".join(ln + "\n" for ln in sorted(lines)).encode("utf-8"))
+        else:
+            for g, d in graphs:
+                lines = sorted({ln for ln in d.decode("utf-8").split("\n") if ln})
+                out.write("".join(f"{ln[:-1]}<{g}> .\n" for ln in lines).encode("utf-8"))
+        return
+    if f.name == "jsonld":
+        ctx = context if context is not None else load_context()
+        docs = [json.loads(serialize_graph(record_graph(store, g), f, name=g, context=ctx)) for g in store.records()]
+        full = {"@context": ctx, "@graph": [{k: v for k, v in d.items() if k != "@context"} for d in docs]}
+        out.write((json.dumps(full, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+        return
+    union = Graph()
+    for g in store.records():
+        union += record_graph(store, g)
+    out.write(serialize_graph(union, f, context=context))
+
+
+__all__ = ["write_export", "serialize_graph", "record_graph", "turtle_from_ntriples", "trig_from_graphs",
+           "jsonld_from_graph", "load_context"]

@@ -1,0 +1,224 @@
+"""Files and request bodies -> records: the triples of each named graph they hold.
+
+A record is one named graph. Its name comes from the data itself:
+
+- in a quad format (TriG, N-Quads, JSON-LD with named graphs) each named graph is a record;
+- in a triple format, the IRI of the one node typed ``ekg:Record`` (else of the one ``owl:Ontology``,
+  else ``record/`` + the file's stem).
+
+Oxigraph parses every format it knows (it reports line and column); JSON-LD records may name our context
+by URL, which is read from the local file (nothing is fetched); YAML-LD is read as JSON-LD.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Iterator
+
+import pyoxigraph as ox
+import yaml
+
+from . import terms
+from .errors import LoadError
+from .formats import RdfFormat, format_for_path, is_rdf_file, rdf_format
+from .namespaces import BASE_IRI, EKG, OWL, RDF
+
+RDF_TYPE = ox.NamedNode(str(RDF.type))
+RECORD_CLASS = ox.NamedNode(str(EKG.Record))
+ONTOLOGY_CLASS = ox.NamedNode(str(OWL.Ontology))
+CONTEXT_NAMES = ("context.jsonld",)
+
+
+@dataclass
+class Record:
+    """The triples of one record, ready to validate and store."""
+
+    iri: str
+    triples: list[ox.Triple]
+    source: str
+
+    def __len__(self) -> int:
+        return len(self.triples)
+
+    def quads(self) -> Iterator[ox.Quad]:
+        g = ox.NamedNode(self.iri)
+        return (ox.Quad(t.subject, t.predicate, t.object, g) for t in self.triples)
+
+    def to_rdflib(self) -> "Any":
+        return terms.graph_from_triples(self.triples, identifier=self.iri)
+
+
+def iter_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The RDF files named or found (recursively, sorted) in folders; other files are passed over.
+
+    Raises LoadError for a path that does not exist."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and is_rdf_file(f)))
+        elif p.is_file():
+            out.append(p)
+        else:
+            raise LoadError(str(p), "no such file or folder")
+    return out
+
+
+def _syntax_error(source: str, e: SyntaxError) -> LoadError:
+    line = e.lineno if isinstance(e.lineno, int) else None
+    col = e.offset if isinstance(e.offset, int) else None
+    return LoadError(source, e.msg or str(e), line, col)
+
+
+def _jsonld_with_local_context(data: Any, context: dict[str, Any] | None) -> Any:
+    """Replace references to our context (by URL or file name) with the context itself."""
+    if context is None:
+        return data
+
+    def fix(ctx: Any) -> Any:
+        if isinstance(ctx, str) and ctx.rsplit("/", 1)[-1] in CONTEXT_NAMES:
+            return context
+        if isinstance(ctx, list):
+            return [fix(c) for c in ctx]
+        return ctx
+
+    def walk(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {k: (fix(v) if k == "@context" else walk(v)) for k, v in node.items()}
+        if isinstance(node, list):
+            return [walk(v) for v in node]
+        return node
+
+    return walk(data)
+
+
+def read_context(path: Path) -> dict[str, Any]:
+    """Our JSON-LD context's inner object, from ``path``. Raises LoadError."""
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as e:
+        raise LoadError(str(path), f"cannot read the JSON-LD context: {e}") from e
+    ctx = doc.get("@context", doc)
+    return ctx if isinstance(ctx, dict) else {}
+
+
+def _prepare(data: bytes, fmt: RdfFormat, source: str, context: dict[str, Any] | None) -> tuple[bytes, RdfFormat]:
+    """Bytes Oxigraph can parse: YAML and JSON-LD documents get our context inlined."""
+    if fmt.name not in ("jsonld", "yamlld"):
+        return data, fmt
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise LoadError(source, f"not UTF-8 text: {e}") from e
+    if fmt.name == "yamlld":
+        try:
+            doc = yaml.safe_load(text)
+        except yaml.YAMLError as e:
+            mark = getattr(e, "problem_mark", None)
+            raise LoadError(source, f"YAML: {getattr(e, 'problem', None) or e}",
+                            mark.line + 1 if mark else None, mark.column + 1 if mark else None) from e
+    else:
+        try:
+            doc = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise LoadError(source, f"JSON: {e.msg}", e.lineno, e.colno) from e
+    if doc is None:
+        raise LoadError(source, "the document is empty")
+    doc = _jsonld_with_local_context(doc, context)
+    return json.dumps(doc, ensure_ascii=False).encode("utf-8"), rdf_format("jsonld")
+
+
+def parse_quads(data: bytes, fmt: RdfFormat, source: str, *, context: dict[str, Any] | None = None,
+                base_iri: str | None = None) -> list[ox.Quad]:
+    """All quads of a document. Raises LoadError naming ``source``, and the line where the parser gives one."""
+    if not data.strip():
+        raise LoadError(source, "the file is empty")
+    data, fmt = _prepare(data, fmt, source, context)
+    assert fmt.oxigraph is not None
+    try:
+        return list(ox.parse(data, format=fmt.oxigraph, base_iri=base_iri, rename_blank_nodes=True))
+    except SyntaxError as e:
+        raise _syntax_error(source, e) from e
+    except ValueError as e:
+        raise LoadError(source, str(e)) from e
+
+
+def _declared(triples: Iterable[ox.Triple | ox.Quad], cls: ox.NamedNode) -> list[str]:
+    return sorted({t.subject.value for t in triples
+                   if t.predicate == RDF_TYPE and t.object == cls and isinstance(t.subject, ox.NamedNode)})
+
+
+def record_iri_for(triples: list[ox.Triple] | list[ox.Quad], source: str, base_iri: str = BASE_IRI) -> str:
+    """The record IRI a triple document declares (see the module doc). Raises LoadError if it declares two."""
+    for cls in (RECORD_CLASS, ONTOLOGY_CLASS):
+        found = _declared(triples, cls)
+        if len(found) > 1:
+            raise LoadError(source, f"declares {len(found)} records ({', '.join(found)}); put one record per file "
+                                    "or use a quad format (TriG, N-Quads) with one named graph each")
+        if found:
+            return found[0]
+    stem = Path(source).name.split(".")[0] or "record"
+    return f"{base_iri}record/{stem}"
+
+
+def records_from_bytes(data: bytes, fmt: RdfFormat, source: str, *, context: dict[str, Any] | None = None,
+                       base_iri: str = BASE_IRI) -> list[Record]:
+    """The records in one document. Raises LoadError."""
+    quads = parse_quads(data, fmt, source, context=context)
+    by_graph: dict[str | None, list[ox.Triple]] = {}
+    for q in quads:
+        g = q.graph_name
+        key = None if isinstance(g, ox.DefaultGraph) else g.value
+        by_graph.setdefault(key, []).append(q.triple)
+    if not quads:
+        raise LoadError(source, "the document holds no triples")
+    out = []
+    if None in by_graph:
+        triples = by_graph.pop(None)
+        out.append(Record(record_iri_for(triples, source, base_iri), triples, source))
+    out.extend(Record(g, t, source) for g, t in sorted(by_graph.items()) if g is not None)
+    seen: set[str] = set()
+    for r in out:
+        if r.iri in seen:
+            raise LoadError(source, f"record <{r.iri}> appears twice")
+        seen.add(r.iri)
+    return out
+
+
+def records_from_file(path: str | Path, fmt: str | None = None, *, context: dict[str, Any] | None = None,
+                      base_iri: str = BASE_IRI) -> list[Record]:
+    """The records in a file, its format from ``fmt`` or its extension. Raises LoadError."""
+    path = Path(path)
+    f = format_for_path(path, fmt)
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        raise LoadError(str(path), e.strerror or str(e)) from e
+    return records_from_bytes(data, f, str(path), context=context, base_iri=base_iri)
+
+
+def scan_record_iri(path: Path, fmt: RdfFormat, base_iri: str = BASE_IRI) -> str | None:
+    """For a big triple file: the record it declares, reading only until the declaration (None: dataset
+    format, the graphs are in the file). Raises LoadError on a syntax error met on the way."""
+    if fmt.datasets or fmt.oxigraph is None:
+        return None
+    ontology = None
+    try:
+        for t in ox.parse(path=str(path), format=fmt.oxigraph, lenient=True):
+            if t.predicate == RDF_TYPE and isinstance(t.subject, ox.NamedNode):
+                if t.object == RECORD_CLASS:
+                    return t.subject.value
+                if t.object == ONTOLOGY_CLASS and ontology is None:
+                    ontology = t.subject.value
+    except SyntaxError as e:
+        raise _syntax_error(str(path), e) from e
+    if ontology:
+        return ontology
+    return f"{base_iri}record/{path.name.split('.')[0]}"
+
+
+__all__ = [
+    "Record", "iter_files", "read_context", "parse_quads", "record_iri_for", "records_from_bytes",
+    "records_from_file", "scan_record_iri",
+]

@@ -1,0 +1,28 @@
+"""What the store holds: triples, records, classes and properties in use."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .results import short
+from .store.base import Rows, Store
+
+CLASSES = "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n) ?class"
+PROPERTIES = "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY DESC(?n) ?p"
+
+
+def collect(store: Store) -> dict[str, Any]:
+    """A summary of the store, as plain data."""
+    classes = store.query(CLASSES)
+    props = store.query(PROPERTIES)
+    assert isinstance(classes, Rows) and isinstance(props, Rows)
+    return {
+        "store": store.info.location,
+        "triples": store.count(),
+        "records": [{"iri": g, "triples": store.count(g)} for g in store.records()],
+        "classes": [{"class": short(c), "instances": int(n)} for c, n in classes.rows],  # type: ignore[arg-type]
+        "properties": [{"property": short(pp), "triples": int(n)} for pp, n in props.rows],  # type: ignore[arg-type]
+    }
+
+
+__all__ = ["collect"]

@@ -1,0 +1,23 @@
+"""Stores: the embedded Oxigraph store and any SPARQL 1.1 service, behind one interface."""
+
+from __future__ import annotations
+
+from ..config import Settings
+from .base import Boolean, QueryResult, Rows, Store, StoreInfo, Triples, looks_like_update, query_form
+from .oxigraph import EmbeddedStore
+
+
+def open_store(settings: Settings) -> Store:
+    """The store the settings name: a path (on disk), "memory", or an http(s) query endpoint.
+    Raises ConfigError if it cannot be opened."""
+    if settings.store_is_remote:
+        from .remote import RemoteStore  # only needed, and only importable with its extras, for remote stores
+
+        return RemoteStore.from_settings(settings)
+    if settings.store_is_memory:
+        return EmbeddedStore(None)
+    return EmbeddedStore(settings.path(settings.store))
+
+
+__all__ = ["Store", "StoreInfo", "Rows", "Boolean", "Triples", "QueryResult", "EmbeddedStore", "open_store",
+           "query_form", "looks_like_update"]

@@ -1,0 +1,156 @@
+"""The Store interface and the backend-neutral results every store returns.
+
+Whatever the backend (embedded Oxigraph, a remote SPARQL 1.1 service), a query answers with one of:
+``Rows`` (SELECT: variable names and rows of rdflib terms), ``Boolean`` (ASK) or ``Triples`` (CONSTRUCT and
+DESCRIBE: an rdflib Graph). Callers never branch on the backend.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import BinaryIO, Callable, Iterable, Iterator, Mapping, Sequence, Union
+
+from rdflib import Graph
+from rdflib.term import Node
+
+from ..formats import RdfFormat
+from ..load import Record
+
+
+@dataclass
+class Rows:
+    variables: list[str]
+    rows: list[tuple[Node | None, ...]]
+    truncated: bool = False
+    kind = "select"
+
+    def __iter__(self) -> Iterator[tuple[Node | None, ...]]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def dicts(self) -> list[dict[str, Node]]:
+        """Each row as a dict of its bound variables."""
+        return [{v: t for v, t in zip(self.variables, r) if t is not None} for r in self.rows]
+
+    def column(self, name: str) -> list[Node | None]:
+        i = self.variables.index(name)
+        return [r[i] for r in self.rows]
+
+
+@dataclass
+class Boolean:
+    value: bool
+    kind = "ask"
+
+    def __bool__(self) -> bool:
+        return self.value
+
+
+@dataclass
+class Triples:
+    graph: Graph
+    truncated: bool = False
+    kind = "construct"
+
+    def __len__(self) -> int:
+        return len(self.graph)
+
+
+QueryResult = Union[Rows, Boolean, Triples]
+
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+_UPDATE = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\b", re.IGNORECASE)
+
+
+def _strip(query: str) -> str:
+    """The query without comments, IRIs and string literals (to find its form by keyword)."""
+    q = re.sub(r"<[^<>\s]*>", " ", query)
+    q = re.sub(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', " ", q)
+    return re.sub(r"#[^\n]*", " ", q)
+
+
+def query_form(query: str) -> str | None:
+    """'select', 'ask', 'construct' or 'describe': the form of a SPARQL query (None if none is found)."""
+    m = _FORM.search(_strip(query))
+    return m.group(1).lower() if m else None
+
+
+def looks_like_update(text: str) -> bool:
+    return query_form(text) is None and bool(_UPDATE.search(_strip(text)))
+
+
+Progress = Callable[[int], None]
+
+
+@dataclass
+class StoreInfo:
+    kind: str
+    location: str
+    writable: bool = True
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+class Store(ABC):
+    """A quad store whose named graphs are records; queries see the union of all graphs by default."""
+
+    info: StoreInfo
+
+    # -- reading -------------------------------------------------------------------------------------
+    @abstractmethod
+    def query(self, sparql: str, *, bindings: Mapping[str, Node] | None = None,
+              default_graphs: Sequence[str] | None = None, named_graphs: Sequence[str] | None = None,
+              limit: int | None = None, timeout: float | None = None) -> QueryResult:
+        """Run a SPARQL query. ``bindings`` are typed RDF terms substituted for variables (never text pasted
+        into the query). ``limit`` caps rows/triples (the result says if it was truncated).
+        Raises QueryError (with line and column where known), QueryTimeout, StoreError."""
+
+    @abstractmethod
+    def records(self) -> list[str]:
+        """The IRIs of the named graphs, sorted."""
+
+    @abstractmethod
+    def count(self, graph: str | None = None) -> int:
+        """Triples in one named graph, or quads in the whole store."""
+
+    @abstractmethod
+    def dump(self, out: BinaryIO, fmt: RdfFormat, graph: str | None = None) -> None:
+        """Write the store (a dataset format) or one graph / the union (any format) to ``out``."""
+
+    def has_record(self, iri: str) -> bool:
+        return iri in set(self.records())
+
+    # -- writing (each call all or nothing) ------------------------------------------------------------
+    @abstractmethod
+    def put_records(self, records: Sequence[Record], *, replace: bool = False) -> None:
+        """Add records, each as its named graph, in one transaction. ``replace`` drops a graph of the same
+        name first; without it, an existing name raises RecordError and nothing is written."""
+
+    @abstractmethod
+    def remove_record(self, iri: str) -> None:
+        """Drop one named graph. Raises RecordNotFound."""
+
+    @abstractmethod
+    def rebuild(self, files: Iterable[tuple[str, RdfFormat, str | None]], progress: Progress | None = None,
+                extra: Sequence[Record] = ()) -> None:
+        """Replace everything with the given files ((path, format, graph name or None for datasets)) and
+        records; if anything fails, the store is left as it was."""
+
+    @abstractmethod
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL 1.1 Update in one transaction."""
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+__all__ = ["Rows", "Boolean", "Triples", "QueryResult", "Store", "StoreInfo", "query_form", "looks_like_update"]

@@ -1,0 +1,237 @@
+"""The embedded store: Oxigraph, on disk or in memory.
+
+Every write is one Oxigraph transaction (``extend``/``update``), so a failure or a killed process leaves the
+store as it was. A rebuild loads into a fresh folder beside the store with ``bulk_load`` (fast, not
+transactional) and swaps it in only when everything has loaded.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import re
+import shutil
+from pathlib import Path
+from typing import BinaryIO, Iterable, Mapping, Sequence
+
+import pyoxigraph as ox
+from rdflib.term import Node
+
+from .. import terms
+from ..errors import ConfigError, LoadError, QueryError, RecordError, RecordNotFound, StoreError
+from ..formats import RdfFormat
+from ..load import Record
+from .base import Boolean, Progress, QueryResult, Rows, Store, StoreInfo, Triples
+
+_POS = re.compile(r"error at (\d+):(\d+):?\s*(.*)", re.S)
+
+
+def query_syntax_error(e: SyntaxError, source: str | None = None) -> QueryError:
+    m = _POS.match(str(e))
+    if m:
+        return QueryError(m.group(3) or str(e), int(m.group(1)), int(m.group(2)), source)
+    return QueryError(str(e), source=source)
+
+
+class EmbeddedStore(Store):
+    def __init__(self, path: str | Path | None = None) -> None:
+        self.path = Path(path) if path is not None else None
+        self.info = StoreInfo("oxigraph-memory" if path is None else "oxigraph-disk",
+                              "memory" if path is None else str(path))
+        self._store = self._open()
+
+    # -- opening ---------------------------------------------------------------------------------------
+    def _open(self) -> ox.Store:
+        if self.path is None:
+            return ox.Store()
+        self._recover()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if not os.access(self.path.parent, os.W_OK) or (self.path.exists() and not os.access(self.path, os.W_OK)):
+                raise PermissionError(13, "Permission denied")
+            return ox.Store(str(self.path))
+        except PermissionError as e:
+            raise ConfigError(f"store {self.path}: not writable ({e.strerror or e}); pick another with "
+                              "--store PATH or EVENTKG_STORE") from e
+        except OSError as e:
+            raise ConfigError(f"store {self.path}: cannot open it: {e}") from e
+
+    def _sibling(self, tag: str) -> Path:
+        assert self.path is not None
+        return self.path.with_name(f"{self.path.name}.{tag}")
+
+    def _recover(self) -> None:
+        """Finish or undo a swap that a killed process left half done."""
+        new, old = self._sibling("new"), self._sibling("old")
+        if not self.path.exists() and old.exists():  # type: ignore[union-attr]
+            old.rename(self.path)  # type: ignore[arg-type]
+        shutil.rmtree(new, ignore_errors=True)
+        shutil.rmtree(old, ignore_errors=True)
+
+    # -- reading ---------------------------------------------------------------------------------------
+    def query(self, sparql: str, *, bindings: Mapping[str, Node] | None = None,
+              default_graphs: Sequence[str] | None = None, named_graphs: Sequence[str] | None = None,
+              limit: int | None = None, timeout: float | None = None) -> QueryResult:
+        # ``timeout`` cannot interrupt Oxigraph in-process; the server runs queries in worker processes
+        # that it can stop (see server/), so it is accepted here for interface parity only.
+        kwargs: dict[str, object] = {}
+        if default_graphs:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+        else:
+            kwargs["use_default_graph_as_union"] = True
+        if named_graphs:
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+        if bindings:
+            kwargs["substitutions"] = {ox.Variable(k): terms.to_oxigraph(v) for k, v in bindings.items()}
+        try:
+            res = self._store.query(sparql, **kwargs)  # type: ignore[arg-type]
+            return self._convert(res, limit)
+        except SyntaxError as e:
+            raise query_syntax_error(e) from e
+        except (OSError, RuntimeError, ValueError) as e:
+            raise QueryError(str(e)) from e
+
+    @staticmethod
+    def _convert(res: object, limit: int | None) -> QueryResult:
+        if isinstance(res, ox.QueryBoolean):
+            return Boolean(bool(res))
+        if isinstance(res, ox.QuerySolutions):
+            names = [v.value for v in res.variables]
+            rows = []
+            conv = terms.to_rdflib
+            for sol in res:
+                if limit is not None and len(rows) >= limit:
+                    return Rows(names, rows, truncated=True)
+                rows.append(tuple(conv(sol[i]) for i in range(len(names))))
+            return Rows(names, rows)
+        assert isinstance(res, ox.QueryTriples)
+        triples = []
+        truncated = False
+        for t in res:
+            if limit is not None and len(triples) >= limit:
+                truncated = True
+                break
+            triples.append(t)
+        return Triples(terms.graph_from_triples(triples), truncated)
+
+    def records(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
+
+    def has_record(self, iri: str) -> bool:
+        return self._store.contains_named_graph(ox.NamedNode(iri))
+
+    def count(self, graph: str | None = None) -> int:
+        if graph is None:
+            return len(self._store)
+        res = self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}")
+        return int(next(iter(res))[0].value)  # type: ignore[index, call-overload]
+
+    def dump(self, out: BinaryIO, fmt: RdfFormat, graph: str | None = None) -> None:
+        if fmt.oxigraph is None:
+            raise StoreError(f"Oxigraph cannot write {fmt.label}")
+        if graph is not None:
+            self._store.dump(out, format=fmt.oxigraph, from_graph=ox.NamedNode(graph))
+        elif fmt.datasets:
+            self._store.dump(out, format=fmt.oxigraph)
+        else:
+            triples = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
+            ox.serialize(triples, out, format=fmt.oxigraph)  # type: ignore[arg-type]
+
+    # -- writing ---------------------------------------------------------------------------------------
+    def put_records(self, records: Sequence[Record], *, replace: bool = False) -> None:
+        names = [r.iri for r in records]
+        dupes = {n for n in names if names.count(n) > 1}
+        if dupes:
+            raise RecordError(f"record <{sorted(dupes)[0]}> is given twice")
+        if not replace:
+            there = [n for n in names if self.has_record(n)]
+            if there:
+                raise RecordError(f"record <{there[0]}> is already in the store; use --replace to replace it")
+            try:
+                self._store.extend(q for r in records for q in r.quads())
+            except OSError as e:
+                raise StoreError(f"store {self.info.location}: {e}") from e
+            return
+        # Drop and insert in one update, which Oxigraph runs as one transaction.
+        parts = [f"DROP SILENT GRAPH {ox.NamedNode(n)}" for n in names]
+        body = "\n".join(f"GRAPH {ox.NamedNode(r.iri)} {{\n" + "\n".join(f"{t} ." for t in r.triples) + "\n}"
+                         for r in records)
+        parts.append("INSERT DATA {\n" + body + "\n}")
+        try:
+            self._store.update(" ;\n".join(parts))
+        except (OSError, SyntaxError) as e:
+            raise StoreError(f"store {self.info.location}: {e}") from e
+
+    def remove_record(self, iri: str) -> None:
+        if not self.has_record(iri):
+            raise RecordNotFound(iri)
+        self._store.remove_graph(ox.NamedNode(iri))
+
+    def update(self, sparql: str) -> None:
+        try:
+            self._store.update(sparql)
+        except SyntaxError as e:
+            raise query_syntax_error(e, "update") from e
+        except OSError as e:
+            raise StoreError(f"store {self.info.location}: {e}") from e
+
+    def rebuild(self, files: Iterable[tuple[str, RdfFormat, str | None]], progress: Progress | None = None,
+                extra: Sequence[Record] = ()) -> None:
+        target = ox.Store() if self.path is None else None
+        new = None
+        if self.path is not None:
+            new = self._sibling("new")
+            shutil.rmtree(new, ignore_errors=True)
+            target = ox.Store(str(new))
+        assert target is not None
+        try:
+            for path, fmt, graph in files:
+                assert fmt.oxigraph is not None
+                try:
+                    target.bulk_load(path=path, format=fmt.oxigraph,
+                                     to_graph=ox.NamedNode(graph) if graph else None)
+                except SyntaxError as e:
+                    line = e.lineno if isinstance(e.lineno, int) else None
+                    col = e.offset if isinstance(e.offset, int) else None
+                    raise LoadError(path, e.msg or str(e), line, col) from e
+                except (OSError, ValueError) as e:
+                    raise LoadError(path, str(e)) from e
+                if progress:
+                    progress(os.path.getsize(path))
+            if extra:
+                target.bulk_extend(q for r in extra for q in r.quads())
+            target.flush()
+        except BaseException:
+            del target
+            gc.collect()
+            if new is not None:
+                shutil.rmtree(new, ignore_errors=True)
+            raise
+        if self.path is None:
+            self._store = target
+            return
+        # Swap folders: the old store stays whole until the new one is in place.
+        target.optimize()
+        del target
+        self._store = None  # type: ignore[assignment]
+        gc.collect()
+        old = self._sibling("old")
+        shutil.rmtree(old, ignore_errors=True)
+        if self.path.exists():
+            self.path.rename(old)
+        assert new is not None
+        new.rename(self.path)
+        shutil.rmtree(old, ignore_errors=True)
+        self._store = ox.Store(str(self.path))
+
+    def close(self) -> None:
+        if getattr(self, "_store", None) is not None:
+            try:
+                self._store.flush()
+            except OSError:
+                pass
+            self._store = None  # type: ignore[assignment]
+            gc.collect()
+
+
+__all__ = ["EmbeddedStore", "query_syntax_error"]

@@ -1,0 +1,65 @@
+"""Conversions between Oxigraph's terms and rdflib's, the neutral types eventkg hands out."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from .namespaces import XSD
+
+_XSD_STRING = str(XSD.string)
+_RDF_LANG = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def to_rdflib(t: ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph | ox.Triple | None) -> Node | None:
+    if t is None:
+        return None
+    if isinstance(t, ox.NamedNode):
+        return URIRef(t.value)
+    if isinstance(t, ox.BlankNode):
+        return BNode(t.value)
+    if isinstance(t, ox.Literal):
+        if t.language:
+            return Literal(t.value, lang=t.language)
+        dt = t.datatype.value
+        return Literal(t.value) if dt == _XSD_STRING else Literal(t.value, datatype=URIRef(dt))
+    raise TypeError(f"cannot convert {t!r}")
+
+
+def to_oxigraph(t: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(t, URIRef):
+        return ox.NamedNode(str(t))
+    if isinstance(t, BNode):
+        return ox.BlankNode(str(t))
+    if isinstance(t, Literal):
+        if t.language:
+            return ox.Literal(str(t), language=t.language)
+        if t.datatype is not None and str(t.datatype) != _RDF_LANG:
+            return ox.Literal(str(t), datatype=ox.NamedNode(str(t.datatype)))
+        return ox.Literal(str(t))
+    raise TypeError(f"cannot convert {t!r}")
+
+
+def graph_from_triples(triples: Iterable[ox.Triple | ox.Quad], identifier: str | None = None) -> Graph:
+    g = Graph(identifier=URIRef(identifier) if identifier else None)
+    add = g.add
+    for t in triples:
+        add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))  # type: ignore[arg-type]
+    return g
+
+
+def triples_from_graph(g: Graph) -> list[ox.Triple]:
+    return [ox.Triple(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o)) for s, p, o in g]  # type: ignore[arg-type]
+
+
+def n3(t: Node | None) -> str:
+    """A term in N-Triples / SPARQL syntax (safe to put in a VALUES block)."""
+    if t is None:
+        return "UNDEF"
+    return t.n3()
+
+
+__all__ = ["to_rdflib", "to_oxigraph", "graph_from_triples", "triples_from_graph", "n3"]
