@@ -290,6 +290,19 @@ def stats(ctx: click.Context, fmt: str) -> None:
         click.echo(f"    {pr['triples']:>6}  {pr['property']}")
 
 
+def _register() -> None:
+    # Commands that live beside the modules they face; each stays a thin click command.
+    from .publish import publish_command
+    from .server.command import serve
+    from .sync import pull_command, push_command
+
+    for c in (serve, push_command, pull_command, publish_command):
+        cli.add_command(c)
+
+
+_register()
+
+
 def main() -> None:
     cli(obj={})
 

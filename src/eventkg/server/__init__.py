@@ -1,0 +1,1 @@
+"""The HTTP publisher: SPARQL 1.1 protocol, dereferenceable IRIs, HTML pages, the records API."""
