@@ -1,0 +1,162 @@
+"""Loading: every RDF format, record naming, and bad input that must leave the store as it was."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import RDF, XSD
+
+from eventkg.errors import ConfigError, LoadError, UnknownFormatError
+from eventkg.export import serialize_graph
+from eventkg.formats import RDF_FORMATS, format_for_path, rdf_format
+from eventkg.load import records_from_bytes, records_from_file
+from eventkg.records import rebuild
+from eventkg.store import EmbeddedStore
+from eventkg.terms import graph_from_triples
+
+EKG = Namespace("https://w3id.org/eventkg/ontology#")
+SCHEMA = Namespace("https://schema.org/")
+REC = URIRef("https://w3id.org/eventkg/record/sample")
+EV = URIRef("https://w3id.org/eventkg/id/event/sample")
+
+
+def sample_graph() -> Graph:
+    g = Graph()
+    g.add((REC, RDF.type, EKG.Record))
+    g.add((EV, RDF.type, SCHEMA.Event))
+    g.add((EV, SCHEMA.name, Literal('A "sample" meeting, with\ttabs and\nlines', lang="en")))
+    g.add((EV, SCHEMA.startDate, Literal("2019-03-04", datatype=XSD.date)))
+    g.add((EV, SCHEMA.location, URIRef("https://w3id.org/eventkg/id/place/jakarta")))
+    return g
+
+
+@pytest.mark.parametrize("fmt", [f.name for f in RDF_FORMATS if f.name not in ("yamlld", "n3")])
+def test_every_format_loads_the_same_record(fmt: str, tmp_path: Path) -> None:
+    f = rdf_format(fmt)
+    data = serialize_graph(sample_graph(), f, name=str(REC))
+    path = tmp_path / f"sample.{f.extension}"
+    path.write_bytes(data)
+    [rec] = records_from_file(path)
+    assert rec.iri == str(REC)
+    assert isomorphic(rec.to_rdflib(), sample_graph())
+
+
+def test_yaml_ld_record_loads_like_json_ld(tmp_path: Path) -> None:
+    ctx = {"schema": "https://schema.org/", "ekg": str(EKG), "name": {"@id": "schema:name", "@language": "en"},
+           "startDate": {"@id": "schema:startDate", "@type": str(XSD.date)}}
+    yml = f"""\
+"@context": https://w3id.org/eventkg/ontology/context.jsonld
+"@graph":
+  - "@id": {REC}
+    "@type": ekg:Record
+  - "@id": {EV}
+    "@type": schema:Event
+    name: Jakarta meeting
+    startDate: "2019-03-04"
+"""
+    path = tmp_path / "r.yaml"
+    path.write_text(yml)
+    [rec] = records_from_file(path, context=ctx)
+    g = rec.to_rdflib()
+    assert rec.iri == str(REC)
+    assert (EV, SCHEMA.name, Literal("Jakarta meeting", lang="en")) in g
+    assert (EV, SCHEMA.startDate, Literal("2019-03-04", datatype=XSD.date)) in g
+
+
+def test_quad_file_gives_one_record_per_named_graph(tmp_path: Path) -> None:
+    ds = Dataset()
+    for i in (1, 2):
+        ds.graph(URIRef(f"https://w3id.org/eventkg/record/r{i}")).add((EV, SCHEMA.name, Literal(f"n{i}")))
+    path = tmp_path / "two.trig"
+    path.write_text(ds.serialize(format="trig"))
+    recs = records_from_file(path)
+    assert [r.iri for r in recs] == ["https://w3id.org/eventkg/record/r1", "https://w3id.org/eventkg/record/r2"]
+
+
+def test_record_named_after_file_without_declaration(tmp_path: Path) -> None:
+    path = tmp_path / "meeting-x.ttl"
+    path.write_text(f"<{EV}> <{SCHEMA.name}> \"x\" .\n")
+    [rec] = records_from_file(path)
+    assert rec.iri == "https://w3id.org/eventkg/record/meeting-x"
+
+
+def test_two_declared_records_in_a_triple_file_is_an_error(tmp_path: Path) -> None:
+    path = tmp_path / "two.ttl"
+    path.write_text(f"<urn:a> a <{EKG.Record}> . <urn:b> a <{EKG.Record}> .\n")
+    with pytest.raises(LoadError, match="declares 2 records"):
+        records_from_file(path)
+
+
+@pytest.mark.parametrize("name,body,line", [
+    ("bad.ttl", b'@prefix ex: <http://example.org/> .\nex:a ex:b ex:c .\nex:a ex:b "open string .\n', 3),
+    ("bad.jsonld", b'{\n  "@id": "http://example.org/a",\n  "http://example.org/b": [1, 2,\n}\n', 4),
+    ("bad.nt", b'<http://example.org/a> <http://example.org/b> <http://example.org/c> .\n<a> <b> <c> .\n', 2),
+    ("bad.yaml", b'"@id": http://example.org/a\n  bad: [indent\n', 2),
+])
+def test_malformed_input_names_file_and_line(name: str, body: bytes, line: int, tmp_path: Path) -> None:
+    path = tmp_path / name
+    path.write_bytes(body)
+    with pytest.raises(LoadError) as e:
+        records_from_file(path)
+    assert e.value.source == str(path)
+    assert e.value.line == line
+    assert f"{path}, line {line}" in str(e.value)
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    path = tmp_path / "empty.ttl"
+    path.write_text("  \n")
+    with pytest.raises(LoadError, match="empty"):
+        records_from_file(path)
+
+
+def test_unknown_format(tmp_path: Path) -> None:
+    path = tmp_path / "record.docx"
+    path.write_text("x")
+    with pytest.raises(UnknownFormatError, match="cannot tell the RDF format"):
+        format_for_path(path)
+    with pytest.raises(UnknownFormatError, match="unknown RDF format 'klingon'"):
+        records_from_file(tmp_path / "a.ttl", "klingon")
+
+
+def test_failed_rebuild_leaves_the_store_as_it_was(tmp_path: Path) -> None:
+    good = tmp_path / "good"
+    good.mkdir()
+    (good / "g.ttl").write_bytes(serialize_graph(sample_graph(), rdf_format("turtle")))
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "a.ttl").write_bytes(serialize_graph(sample_graph(), rdf_format("turtle")).replace(b"sample", b"other"))
+    (bad / "b.ttl").write_text("<urn:x> <urn:y> .\n")
+    store = EmbeddedStore(tmp_path / "store")
+    rebuild(store, [good])
+    before = sorted(map(str, store._store))
+    with pytest.raises(LoadError) as e:
+        rebuild(store, [bad])
+    assert e.value.source.endswith("b.ttl") and e.value.line == 1
+    assert sorted(map(str, store._store)) == before
+    store.close()
+    reopened = EmbeddedStore(tmp_path / "store")
+    assert sorted(map(str, reopened._store)) == before
+    assert not (tmp_path / "store.new").exists()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_store_path_not_writable_as_user(tmp_path: Path) -> None:  # pragma: no cover - CI runs as root
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    with pytest.raises(ConfigError, match="not writable"):
+        EmbeddedStore(ro / "store")
+
+
+def test_store_path_not_writable(tmp_path: Path) -> None:
+    # A regular file where the store's folder should be: no process, root or not, can create the store.
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(ConfigError) as e:
+        EmbeddedStore(blocker / "store")
+    assert str(blocker / "store") in str(e.value)

@@ -1,0 +1,139 @@
+"""Adding, replacing and removing records: all or nothing, on every store backend."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from rdflib import Graph
+
+from eventkg.errors import NotConformingError, RecordError, RecordNotFound
+from eventkg.load import records_from_bytes
+from eventkg.formats import rdf_format
+from eventkg.records import add, remove
+from eventkg.store import EmbeddedStore, Store
+from eventkg.validate import Validator
+
+SHAPES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> .
+@prefix schema: <https://schema.org/> .
+<urn:shape:event> a sh:NodeShape ; sh:targetClass schema:Event ;
+  sh:property [ sh:path schema:name ; sh:minCount 1 ; sh:message "An event needs a name." ] ;
+  sh:property [ sh:path schema:organizer ; sh:class schema:Organization ;
+                sh:message "The organiser must be an organisation." ] .
+"""
+
+
+def record(slug: str, name: str | None = "Meeting", organizer: str | None = None, extra: str = "") -> bytes:
+    lines = [
+        "@prefix schema: <https://schema.org/> .",
+        "@prefix ekg: <https://w3id.org/eventkg/ontology#> .",
+        f"<https://w3id.org/eventkg/record/{slug}> a ekg:Record .",
+        f"<https://w3id.org/eventkg/id/event/{slug}> a schema:Event .",
+    ]
+    if name:
+        lines.append(f'<https://w3id.org/eventkg/id/event/{slug}> schema:name "{name}"@en .')
+    if organizer:
+        lines.append(f"<https://w3id.org/eventkg/id/event/{slug}> schema:organizer <{organizer}> .")
+    return ("\n".join(lines) + "\n" + extra).encode()
+
+
+def parse(data: bytes, source: str = "test.ttl") -> list:
+    return records_from_bytes(data, rdf_format("turtle"), source)
+
+
+@pytest.fixture
+def validator() -> Validator:
+    return Validator(Graph().parse(data=SHAPES, format="turtle"), Graph())
+
+
+def quads(store: Store) -> list[str]:
+    res = store.query("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
+    return sorted(" ".join(t.n3() for t in row) for row in res.rows)  # type: ignore[union-attr]
+
+
+def test_add_then_replace_then_remove(store: Store, validator: Validator) -> None:
+    add(store, parse(record("a", "First")), validator)
+    assert store.records() == ["https://w3id.org/eventkg/record/a"]
+    with pytest.raises(RecordError, match="already in the store"):
+        add(store, parse(record("a", "Second")), validator)
+    assert any('"First"@en' in q for q in quads(store))
+    add(store, parse(record("a", "Second")), validator, replace=True)
+    names = [q for q in quads(store) if "schema.org/name" in q]
+    assert len(names) == 1 and '"Second"@en' in names[0]
+    remove(store, "https://w3id.org/eventkg/record/a")
+    assert store.records() == [] and quads(store) == []
+    with pytest.raises(RecordNotFound):
+        remove(store, "https://w3id.org/eventkg/record/a")
+
+
+def test_non_conforming_record_writes_nothing(store: Store, validator: Validator) -> None:
+    add(store, parse(record("a")), validator)
+    before = quads(store)
+    batch = parse(record("b")) + parse(record("c", name=None), "c.ttl")
+    with pytest.raises(NotConformingError) as e:
+        add(store, batch, validator)
+    [v] = e.value.report.violations
+    assert v.focus_node == "id:event/c" and v.path == "schema:name" and v.message == "An event needs a name."
+    assert quads(store) == before
+
+
+def test_reference_to_an_organisation_already_in_the_store(store: Store, validator: Validator) -> None:
+    org = b"""@prefix schema: <https://schema.org/> .
+<https://w3id.org/eventkg/record/orgs> a <https://w3id.org/eventkg/ontology#Record> .
+<https://w3id.org/eventkg/id/org/aichr> a schema:Organization ; schema:name "AICHR" .
+"""
+    add(store, parse(org), validator)
+    add(store, parse(record("a", organizer="https://w3id.org/eventkg/id/org/aichr")), validator)
+    # A reference to an entity nobody describes is refused.
+    with pytest.raises(NotConformingError) as e:
+        add(store, parse(record("b", organizer="https://w3id.org/eventkg/id/org/missing")), validator)
+    assert e.value.report.violations[0].value == "id:org/missing"
+    assert "https://w3id.org/eventkg/record/b" not in store.records()
+
+
+def test_failed_replace_keeps_the_old_version(store: Store, validator: Validator) -> None:
+    add(store, parse(record("a", "Old")), validator)
+    before = quads(store)
+    with pytest.raises(NotConformingError):
+        add(store, parse(record("a", name=None)), validator, replace=True)
+    assert quads(store) == before
+
+
+WRITER = textwrap.dedent("""
+    import sys
+    from eventkg.store import EmbeddedStore
+    from eventkg.load import records_from_bytes
+    from eventkg.formats import rdf_format
+    store = EmbeddedStore(sys.argv[1])
+    body = "\\n".join(f'<urn:s{i}> <urn:p> "{i}" .' for i in range(20000))
+    i = 0
+    while True:
+        rec = records_from_bytes(body.encode(), rdf_format("nt"), f"r{i}.nt")[0]
+        rec.iri = f"urn:record:{i}"
+        store.put_records([rec], replace=(i % 2 == 1))
+        print(i, flush=True)
+        i += 1
+""")
+
+
+def test_killed_process_leaves_no_half_written_record(tmp_path: Path) -> None:
+    """kill -9 a process in the middle of adding records: each record is then wholly there or absent."""
+    proc = subprocess.Popen([sys.executable, "-c", WRITER, str(tmp_path / "store")], stdout=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    for _ in range(3):  # let it commit a few records, then kill it mid-write
+        proc.stdout.readline()
+    time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    store = EmbeddedStore(tmp_path / "store")
+    counts = {g: store.count(g) for g in store.records()}
+    assert len(counts) >= 3
+    assert set(counts.values()) == {20000}
+    store.close()
