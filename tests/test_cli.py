@@ -1,0 +1,232 @@
+"""The CLI over the workshop data, on every store backend: load, stats, queries, query, export, validate,
+add, remove, and the errors a user sees."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic, to_isomorphic
+
+from conftest import ROOT
+
+WORKSHOP = "https://w3id.org/eventkg/id/event/aichr-tip-workshop-2018"
+RECORD = "https://w3id.org/eventkg/record/aichr-tip-workshop-2018"
+RECORD_FILES = sorted((ROOT / "data" / "records").glob("*.ttl"))
+
+
+@pytest.fixture
+def loaded_cli(run_cli):  # type: ignore[no-untyped-def]
+    r = run_cli("load")
+    assert r.exit_code == 0, r.output
+    return run_cli
+
+
+def expected_dataset() -> Dataset:
+    ds = Dataset()
+    for f in RECORD_FILES:
+        g = Graph().parse(f, format="turtle")
+        rec = next(iter(g.subjects(predicate=URIRef("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                                   object=URIRef("https://w3id.org/eventkg/ontology#Record"))))
+        ds.graph(rec).__iadd__(g)
+    return ds
+
+
+def test_load_reports_records_and_triples(run_cli) -> None:  # type: ignore[no-untyped-def]
+    r = run_cli("load")
+    assert r.exit_code == 0, r.output
+    n_triples = sum(len(Graph().parse(f)) for f in RECORD_FILES) + len(Graph().parse(ROOT / "ontology/ontology.ttl"))
+    assert f"{len(RECORD_FILES) + 1} records, {n_triples} triples" in r.output
+
+
+def test_stats_counts_what_was_loaded(loaded_cli) -> None:  # type: ignore[no-untyped-def]
+    r = loaded_cli("stats", "--format", "json")
+    info = json.loads(r.output)
+    assert {x["iri"] for x in info["records"]} >= {RECORD, "https://w3id.org/eventkg/ontology"}
+    assert info["triples"] == sum(x["triples"] for x in info["records"])
+    classes = {c["class"] for c in info["classes"]}
+    assert "schema:Event" in classes and "ekg:Record" in classes
+
+
+def test_queries_lists_every_rq_file_with_its_question(loaded_cli) -> None:  # type: ignore[no-untyped-def]
+    r = loaded_cli("queries", "--format", "json")
+    listed = {q["name"]: q for q in json.loads(r.output)}
+    assert set(listed) == {p.stem for p in (ROOT / "queries").glob("*.rq")}
+    assert all(q["title"] for q in listed.values())
+    text = loaded_cli("queries").output
+    for name in listed:
+        assert name in text
+
+
+def test_named_query_with_a_parameter_in_every_results_format(loaded_cli) -> None:  # type: ignore[no-untyped-def]
+    # Any named query that takes an event parameter, run on the workshop.
+    lib = json.loads(loaded_cli("queries", "--format", "json").output)
+    q = next(q for q in lib if [p["name"] for p in q["params"]] == ["event"])
+    js = json.loads(loaded_cli("query", q["name"], "--param", f"event={WORKSHOP}", "--format", "json").output)
+    assert js["results"]["bindings"], q["name"]
+    n = len(js["results"]["bindings"])
+    xml = ET.fromstring(loaded_cli("query", q["name"], "-p", f"event={WORKSHOP}", "--format", "xml").output)
+    assert len(xml.findall(".//{http://www.w3.org/2005/sparql-results#}result")) == n
+    rows = list(csv.reader(io.StringIO(loaded_cli("query", q["name"], "-p", f"event={WORKSHOP}", "--format", "csv").output)))
+    assert len(rows) == n + 1 and rows[0] == js["head"]["vars"]
+    tsv = loaded_cli("query", q["name"], "-p", f"event={WORKSHOP}", "--format", "tsv").output.splitlines()
+    assert len(tsv) == n + 1 and tsv[0].split("\t") == [f"?{v}" for v in js["head"]["vars"]]
+    table = loaded_cli("query", q["name"], "-p", "event=id:event/aichr-tip-workshop-2018").output
+    assert f"({n} row" in table
+
+
+def test_query_text_and_file(loaded_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    r = loaded_cli("query", "--sparql", f"ASK {{ <{WORKSHOP}> a <https://schema.org/Event> }}", "--format", "json")
+    assert json.loads(r.output)["boolean"] is True
+    f = tmp_path / "c.rq"
+    f.write_text(f"CONSTRUCT {{ <{WORKSHOP}> ?p ?o }} WHERE {{ <{WORKSHOP}> ?p ?o }}")
+    for fmt, parser in (("turtle", "turtle"), ("nt", "nt"), ("jsonld", "json-ld"), ("rdfxml", "xml")):
+        r = loaded_cli("query", "--file", str(f), "--format", fmt)
+        assert r.exit_code == 0, r.output
+        g = Graph().parse(data=r.output, format=parser)
+        assert (URIRef(WORKSHOP), URIRef("https://schema.org/startDate"), None) in g
+
+
+def test_query_syntax_error_shows_line_and_column(loaded_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    f = tmp_path / "bad.rq"
+    f.write_text("SELECT ?s\nWHERE {\n  ?s ?p \n}\n")
+    r = loaded_cli("query", "--file", str(f))
+    assert r.exit_code == 2
+    assert f"{f}, line 4, column" in r.stderr
+    r = loaded_cli("query", "--sparql", "SELECT * WHERE { ?s ?p ?o ")
+    assert r.exit_code == 2 and "line 1, column" in r.stderr
+
+
+INJECTIONS = ['"> } ; DROP ALL #', "x\" } } ; DROP ALL ; SELECT * { \"", "<urn:x> } DROP ALL {", "'; DROP ALL --"]
+
+
+@pytest.mark.parametrize("value", INJECTIONS)
+def test_parameter_values_cannot_break_out_of_the_query(loaded_cli, tmp_path: Path, value: str) -> None:  # type: ignore[no-untyped-def]
+    before = json.loads(loaded_cli("stats", "--format", "json").output)["triples"]
+    f = tmp_path / "p.rq"
+    f.write_text("# title: Echo a string\n# param: text string Any text\nSELECT ?text ?n WHERE {\n"
+                 "  BIND(STRLEN(?text) AS ?n)\n}\n")
+    r = loaded_cli("query", "--file", str(f), "--param", f"text={value}", "--format", "json")
+    assert r.exit_code == 0, r.output
+    [row] = json.loads(r.output)["results"]["bindings"]
+    assert row["text"] == {"type": "literal", "value": value}
+    assert int(row["n"]["value"]) == len(value)
+    # As an IRI parameter, the same text is refused, not pasted.
+    lib = json.loads(loaded_cli("queries", "--format", "json").output)
+    q = next(q for q in lib if [p["type"] for p in q["params"]][:1] == ["iri"])
+    r = loaded_cli("query", q["name"], "--param", f"{q['params'][0]['name']}={value}")
+    assert r.exit_code == 2 and "is not an IRI" in r.stderr
+    assert json.loads(loaded_cli("stats", "--format", "json").output)["triples"] == before
+
+
+def test_unknown_named_query_and_parameter(loaded_cli) -> None:  # type: ignore[no-untyped-def]
+    r = loaded_cli("query", "no-such-query")
+    assert r.exit_code == 2 and "no named query 'no-such-query'" in r.stderr
+    lib = json.loads(loaded_cli("queries", "--format", "json").output)
+    r = loaded_cli("query", lib[0]["name"], "--param", "nosuch=1")
+    assert r.exit_code == 2 and "has no parameter 'nosuch'" in r.stderr
+
+
+@pytest.mark.parametrize("fmt,parser", [("turtle", "turtle"), ("nt", "nt"), ("nq", "nquads"), ("trig", "trig"),
+                                        ("jsonld", "json-ld"), ("rdfxml", "xml")])
+def test_export_reparses_isomorphic_and_is_deterministic(loaded_cli, tmp_path: Path, fmt: str, parser: str) -> None:  # type: ignore[no-untyped-def]
+    out = tmp_path / f"all.{fmt}"
+    r = loaded_cli("export", "--format", fmt, "--output", str(out))
+    assert r.exit_code == 0, r.output
+    first = out.read_bytes()
+    expected = expected_dataset()
+    ontology = Graph().parse(ROOT / "ontology/ontology.ttl")
+    if fmt in ("nq", "trig", "jsonld"):
+        got = Dataset()
+        got.parse(data=first, format=parser)
+        for g in expected.graphs():
+            if len(g):
+                assert isomorphic(got.graph(g.identifier), g), g.identifier
+    else:
+        union = Graph()
+        for g in expected.graphs():
+            union += g
+        union += ontology
+        assert isomorphic(Graph().parse(data=first, format=parser), union)
+    # Same bytes again, and after a fresh load.
+    loaded_cli("export", "--format", fmt, "--output", str(out))
+    assert out.read_bytes() == first
+    loaded_cli("load")
+    loaded_cli("export", "--format", fmt, "--output", str(out))
+    assert out.read_bytes() == first
+
+
+def test_export_one_record_as_one_jsonld_object(loaded_cli) -> None:  # type: ignore[no-untyped-def]
+    r = loaded_cli("export", "--format", "jsonld", "--record", "record:aichr-tip-workshop-2018")
+    doc = json.loads(r.output)
+    assert doc["@id"] == RECORD and isinstance(doc["@context"], dict)
+    ids = [n.get("@id") for n in doc["@graph"]]
+    assert WORKSHOP in ids
+    # Nodes referenced once are nested, not listed flat: fewer top-level nodes than subjects.
+    g = Graph().parse(ROOT / "data/records/aichr-tip-workshop-2018.ttl")
+    assert len(ids) < len(set(g.subjects()))
+    ds = Dataset()
+    ds.parse(data=r.output, format="json-ld")
+    assert isomorphic(ds.graph(URIRef(RECORD)), g)
+    assert "schema:" in r.output or '"name"' in r.output  # compacted with our context, not expanded IRIs only
+
+
+def test_export_turtle_uses_our_prefixes(loaded_cli) -> None:  # type: ignore[no-untyped-def]
+    out = loaded_cli("export", "--record", RECORD).output
+    assert "@prefix schema: <https://schema.org/> ." in out
+    assert "@prefix ekg: <https://w3id.org/eventkg/ontology#> ." in out
+    assert "<https://schema.org/" not in out.split("\n\n", 1)[1]
+
+
+def test_validate_exit_codes_and_report_formats(loaded_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    good = ROOT / "data" / "records" / "aichr-tip-workshop-2018.ttl"
+    r = loaded_cli("validate", str(good), "--replace")
+    assert r.exit_code == 0, r.output
+    bad = tmp_path / "bad-event.ttl"
+    bad.write_text(good.read_text(encoding="utf-8").replace('"2018-06-22"^^xsd:date', '"2018-06-19"^^xsd:date', 1))
+    assert bad.read_text() != good.read_text()
+    r = loaded_cli("validate", str(bad), "--replace")
+    assert r.exit_code == 1
+    assert "focus node:" in r.output and f"{bad}:" in r.output
+    js = json.loads(loaded_cli("validate", str(bad), "--replace", "--report", "json").output)
+    assert js["conforms"] is False and js["results"][0]["message"]
+    ttl = loaded_cli("validate", str(bad), "--replace", "--report", "turtle").output
+    rg = Graph().parse(data=ttl, format="turtle")
+    assert (None, None, URIRef("http://www.w3.org/ns/shacl#ValidationReport")) in rg
+    unreadable = tmp_path / "broken.ttl"
+    unreadable.write_text("<urn:a> <urn:b> .\n")
+    r = loaded_cli("validate", str(unreadable))
+    assert r.exit_code == 2 and f"{unreadable}, line 1" in r.stderr
+
+
+def test_add_refuses_non_conforming_and_remove(loaded_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    before = loaded_cli("export", "--format", "nq").output
+    good = ROOT / "data" / "records" / "aichr-tip-workshop-2018.ttl"
+    bad = tmp_path / "bad-event.ttl"
+    bad.write_text(good.read_text(encoding="utf-8").replace('"2018-06-22"^^xsd:date', '"2018-06-19"^^xsd:date', 1))
+    r = loaded_cli("add", "--replace", str(bad))
+    assert r.exit_code == 1 and "nothing was written" in r.stderr
+    assert loaded_cli("export", "--format", "nq").output == before
+    r = loaded_cli("add", str(good))
+    assert r.exit_code == 2 and "already in the store" in r.stderr
+    r = loaded_cli("remove", "record:aichr-tip-workshop-2018")
+    assert r.exit_code == 0
+    assert RECORD not in loaded_cli("export", "--format", "nq").output
+    r = loaded_cli("add", str(good))
+    assert r.exit_code == 0, r.output
+    assert loaded_cli("export", "--format", "nq").output == before
+    r = loaded_cli("remove", "record:never-added")
+    assert r.exit_code == 2 and "no record" in r.stderr
+
+
+def test_help_on_every_command(run_cli) -> None:  # type: ignore[no-untyped-def]
+    from eventkg.cli import cli
+
+    for name in cli.commands:
+        r = run_cli(name, "--help")
+        assert r.exit_code == 0 and "Usage:" in r.output, name
