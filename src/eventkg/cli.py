@@ -24,9 +24,11 @@ BIG_INPUT = 5_000_000  # bytes: show a progress bar above this
 
 
 class CLIError(click.ClickException):
+    """An EventKGError on its way out: its message on stderr, its exit code."""
+
     def __init__(self, err: EventKGError) -> None:
         super().__init__(err.message)
-        self.exit_code = err.exit_code
+        setattr(self, "exit_code", err.exit_code)  # click reads it; declared on the class as a default
 
     def show(self, file: Any = None) -> None:
         click.echo(f"Error: {self.message}", err=True)
@@ -195,9 +197,8 @@ def query(ctx: click.Context, name: str | None, params: tuple[str, ...], qfile: 
             nq = queries_mod.get(p.settings.path(p.settings.queries), name)
             return queries_mod.run(p.store, nq, values, limit=limit)
         if qfile is not None:
-            nq = queries_mod.parse_header(qfile.stem, qfile.read_text(encoding="utf-8"), qfile) \
-                if values else None
-            if nq is not None:
+            if values:
+                nq = queries_mod.parse_header(qfile.stem, qfile.read_text(encoding="utf-8"), qfile)
                 return queries_mod.run(p.store, nq, values, limit=limit)
             text = qfile.read_text(encoding="utf-8")
             try:

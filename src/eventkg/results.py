@@ -23,7 +23,8 @@ def _rdflib_result(res: Rows | Boolean) -> Result:
         return r
     r = Result("SELECT")
     r.vars = [Variable(v) for v in res.variables]
-    r.bindings = [{Variable(k): v for k, v in zip(res.variables, row) if v is not None} for row in res.rows]
+    r.bindings = [{Variable(k): v for k, v in zip(res.variables, row) if v is not None}  # type: ignore[misc]
+                  for row in res.rows]
     return r
 
 
@@ -45,7 +46,7 @@ def serialize_rows(res: Rows | Boolean, fmt: ResultsFormat | str) -> bytes:
         return ("\n".join(lines) + "\n").encode("utf-8")
     if f.name == "csv" and isinstance(res, Boolean):
         return b"true\r\n" if res.value else b"false\r\n"
-    out = _rdflib_result(res).serialize(format=f.rdflib)
+    out = _rdflib_result(res).serialize(format=f.rdflib or f.name)
     return out if isinstance(out, bytes) else str(out).encode("utf-8")
 
 

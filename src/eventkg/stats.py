@@ -20,8 +20,8 @@ def collect(store: Store) -> dict[str, Any]:
         "store": store.info.location,
         "triples": store.count(),
         "records": [{"iri": g, "triples": store.count(g)} for g in store.records()],
-        "classes": [{"class": short(c), "instances": int(n)} for c, n in classes.rows],  # type: ignore[arg-type]
-        "properties": [{"property": short(pp), "triples": int(n)} for pp, n in props.rows],  # type: ignore[arg-type]
+        "classes": [{"class": short(c), "instances": int(str(n))} for c, n in classes.rows],
+        "properties": [{"property": short(pp), "triples": int(str(n))} for pp, n in props.rows],
     }
 
 
