@@ -50,14 +50,19 @@ def _project(ctx: click.Context) -> Project:
               help="Store: a folder (default .eventkg/store), 'memory', or a SPARQL query endpoint URL.")
 @click.option("--update-url", metavar="URL", envvar="EVENTKG_UPDATE_URL", help="SPARQL Update endpoint of a remote store.")
 @click.option("--gsp-url", metavar="URL", envvar="EVENTKG_GSP_URL", help="Graph Store Protocol endpoint of a remote store.")
+@click.option("--user", "username", metavar="NAME", help="User for a remote store (or EVENTKG_USER).")
+@click.option("--password", metavar="SECRET", help="Password for a remote store (better: EVENTKG_PASSWORD).")
+@click.option("--token", metavar="SECRET", help="Bearer token for a remote store (better: EVENTKG_TOKEN).")
 @click.option("--project", "root", type=click.Path(file_okay=False, path_type=Path),
               help="Project folder (default: the nearest one with [tool.eventkg] in pyproject.toml).")
 @click.version_option(package_name="eventkg")
 @click.pass_context
-def cli(ctx: click.Context, store: str | None, update_url: str | None, gsp_url: str | None, root: Path | None) -> None:
+def cli(ctx: click.Context, store: str | None, update_url: str | None, gsp_url: str | None, username: str | None,
+        password: str | None, token: str | None, root: Path | None) -> None:
     """eventkg: the records of events of intergovernmental bodies as a knowledge graph, with the evidence
     for every fact."""
-    settings = _run(lambda: load_settings(root, store=store, update_url=update_url, gsp_url=gsp_url))
+    settings = _run(lambda: load_settings(root, store=store, update_url=update_url, gsp_url=gsp_url,
+                                               username=username, password=password, token=token))
     project = Project(settings)
     ctx.ensure_object(dict)["project"] = project
     ctx.call_on_close(project.close)
