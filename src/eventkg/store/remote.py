@@ -297,7 +297,7 @@ class RemoteStore(Store):
     def __init__(self, query_url: str, update_url: str | None = None, gsp_url: str | None = None, *,
                  username: str | None = None, password: str | None = None, token: str | None = None,
                  timeout: float = 300.0, chunk_triples: int = 50_000, retries: int = 3,
-                 backoff: float = 0.5) -> None:
+                 backoff: float = 0.25) -> None:
         self.query_url, u1, p1 = _split_credentials(query_url)
         self.update_url, u2, p2 = _split_credentials(update_url) if update_url else (None, None, None)
         self.gsp_url, u3, p3 = _split_credentials(gsp_url) if gsp_url else (None, None, None)
@@ -308,6 +308,7 @@ class RemoteStore(Store):
         self.chunk_triples = max(1, chunk_triples)
         self.retries = retries
         self.backoff = backoff
+        self.stale_after = STALE_AFTER
         extra = {"update": self.update_url or "(none: read-only)", "gsp": self.gsp_url or "(none)"}
         if self.username:
             extra["user"] = self.username
@@ -731,7 +732,7 @@ class RemoteStore(Store):
         now = time.time()
         try:
             stale = [g for g in self._graphs()
-                     if g.startswith(STAGING) and now - (_staging_time(g) or now) > STALE_AFTER]
+                     if g.startswith(STAGING) and now - (_staging_time(g) or now) >= self.stale_after]
         except StoreError:
             return
         self._drop_quietly(stale)
@@ -781,14 +782,19 @@ def _chain(*its: Iterable[Any]) -> Iterator[Any]:
 
 
 def _insert(graphs: Sequence[tuple[str, Sequence[ox.Triple]]]) -> str:
-    """One INSERT for the triples of each graph: ``INSERT DATA``, or ``INSERT ... WHERE {}`` if there are
-    blank nodes (which some stores refuse in INSERT DATA)."""
-    bnodes = any(_has_bnode(t) for _, ts in graphs for t in ts)
-    body = "\n".join(f"GRAPH {URIRef(g).n3()} {{\n" + "\n".join(f"{t} ." for t in ts) + "\n}"
-                     for g, ts in graphs if ts)
-    if bnodes:
-        return "INSERT {\n" + body + "\n} WHERE {}"
-    return "INSERT DATA {\n" + body + "\n}"
+    """Update operations writing the triples of each graph: one ``INSERT DATA`` for the graphs without
+    blank nodes, and an ``INSERT ... WHERE {}`` for each graph with some (Virtuoso refuses blank nodes in
+    INSERT DATA, and fails on a template with blank nodes in more than one graph)."""
+    def block(g: str, ts: Sequence[ox.Triple]) -> str:
+        return f"GRAPH {URIRef(g).n3()} {{\n" + "\n".join(f"{t} ." for t in ts) + "\n}"
+
+    plain = [(g, ts) for g, ts in graphs if ts and not any(_has_bnode(t) for t in ts)]
+    blank = [(g, ts) for g, ts in graphs if ts and any(_has_bnode(t) for t in ts)]
+    ops = []
+    if plain:
+        ops.append("INSERT DATA {\n" + "\n".join(block(g, ts) for g, ts in plain) + "\n}")
+    ops += ["INSERT {\n" + block(g, ts) + "\n} WHERE {}" for g, ts in blank]
+    return " ;\n".join(ops)
 
 
 _POS = re.compile(r"error at (\d+):(\d+):?\s*(.*)", re.S)
