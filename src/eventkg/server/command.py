@@ -1,14 +1,44 @@
-"""`eventkg serve`."""
+"""`eventkg serve`: the graph as a linked-data site and SPARQL service (see docs/server.md)."""
 
 from __future__ import annotations
 
 import click
 
+from ..errors import EventKGError
+
 
 @click.command("serve")
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=int, help="Port to listen on.")
+@click.option("--base-url", metavar="URL",
+              help="The site's public address, where the base IRI is mapped (default: from each request).")
+@click.option("--timeout", type=float, metavar="S", help="Seconds a query may run (default 10, or the settings').")
+@click.option("--row-limit", type=int, metavar="N", help="Rows a query may return (default 10000, or the settings').")
+@click.option("--allow-update", is_flag=True, help="Accept SPARQL updates and the records API (needs --token).")
+@click.option("--token", metavar="T", envvar="EVENTKG_TOKEN", help="Bearer token for writes (or EVENTKG_TOKEN).")
+@click.option("--workers", type=int, default=2, show_default=True,
+              help="Query worker processes (each query runs in one, so it can be stopped at the time limit).")
+@click.option("--max-body", type=int, default=5 * 1024 * 1024, show_default=True, metavar="BYTES",
+              help="Largest request body accepted.")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int) -> None:
-    """Serve the graph over HTTP."""
-    raise click.ClickException("not available yet")
+def serve(ctx: click.Context, host: str, port: int, base_url: str | None, timeout: float | None,
+          row_limit: int | None, allow_update: bool, token: str | None, workers: int, max_body: int) -> None:
+    """Serve the graph over HTTP: SPARQL 1.1 at /sparql, every IRI dereferenceable, HTML pages, records API."""
+    import uvicorn
+
+    from .app import Options, create_app
+
+    project = ctx.ensure_object(dict)["project"]
+    s = project.settings
+    opts = Options(base_url=base_url, timeout=timeout if timeout is not None else s.timeout,
+                   row_limit=row_limit if row_limit is not None else s.row_limit, allow_update=allow_update,
+                   token=token or s.token, workers=workers, max_body=max_body)
+    try:
+        app = create_app(project, opts)
+    except EventKGError as e:
+        raise click.ClickException(e.message) from e
+    click.echo(f"eventkg: serving {project.store.info.location} at http://{host}:{port}/ "
+               f"(base IRI {s.base_iri} -> {base_url or 'this address'}; "
+               f"{'read-write' if allow_update else 'read-only'}; query limit {opts.timeout:g} s, "
+               f"{opts.row_limit} rows)", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)

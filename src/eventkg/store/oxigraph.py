@@ -40,6 +40,20 @@ class EmbeddedStore(Store):
                               "memory" if path is None else str(path))
         self._store = self._open()
 
+    @classmethod
+    def read_only(cls, path: str | Path) -> "EmbeddedStore":
+        """An on-disk store opened read-only, beside the process that has it open for writing: it sees the
+        store as it was when opened (reopen to see later writes). The server's query workers use it.
+        Raises ConfigError."""
+        self = cls.__new__(cls)
+        self.path = Path(path)
+        self.info = StoreInfo("oxigraph-disk", str(path), writable=False)
+        try:
+            self._store = ox.Store.read_only(str(path))
+        except OSError as e:
+            raise ConfigError(f"store {path}: cannot open it read-only: {e}") from e
+        return self
+
     # -- opening ---------------------------------------------------------------------------------------
     def _open(self) -> ox.Store:
         if self.path is None:

@@ -1,0 +1,757 @@
+"""The web app: ``create_app(project, ...)`` -> a Starlette app serving the SPARQL 1.1 protocol, the
+dereferenceable IRIs of the graph, HTML pages, the dataset description and dumps, and the records API.
+
+The routes parse the request, call one library function (in a thread when it touches the store) and render
+its answer; the URL scheme and the content negotiation rules live in ``conneg.py``, the pages in
+``pages.py``, the query time limit in ``pool.py``. Every error is an EventKGError rendered by one handler.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hmac
+import logging
+import tempfile
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from http import HTTPStatus
+from pathlib import Path
+from typing import Any, AsyncIterator, Awaitable, Callable
+from urllib.parse import parse_qs, urlencode
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .. import queries as queries_mod
+from .. import records as records_mod
+from ..errors import EventKGError, NotConformingError, QueryError
+from ..formats import RESULTS_FORMATS, best_match, rdf_format, results_format
+from ..load import records_from_bytes
+from ..project import Project
+from ..store.base import query_form
+from . import describe, pages
+from .conneg import (DOC_VARIANTS, HTML, HTML_VARIANT, PROBLEM, RDF_VARIANTS, Site, Variant, content_type, etag,
+                     etag_matches, negotiate, split_ext)
+from .errors import (BadRequest, Conflict, Forbidden, HTTPError, NotAcceptable, NotFound, PayloadTooLarge,
+                     Unauthorized, UnsupportedMediaType)
+from .pool import InlineRunner, WorkerPool, make_runner
+
+log = logging.getLogger("eventkg.server")
+
+TRUNCATED = "X-Eventkg-Truncated"
+ROW_LIMIT = "X-Eventkg-Row-Limit"
+EXPOSED = "ETag, Link, Location, Content-Location, Retry-After, " + TRUNCATED + ", " + ROW_LIMIT
+READ_METHODS = "GET, HEAD, POST, OPTIONS"
+SAFE_HEADERS = "Accept, Accept-Language, Content-Language, Content-Type, If-None-Match"
+CACHE_CONTROL = "public, no-cache"
+
+# Results offered for SELECT/ASK: media type -> the format we write (aliases get the same bytes).
+RESULT_TYPES: dict[str, str] = {f.media_type: f.media_type for f in RESULTS_FORMATS}
+RESULT_TYPES["application/json"] = "application/sparql-results+json"
+RESULT_TYPES["application/xml"] = "application/sparql-results+xml"
+RDF_TYPES: dict[str, str] = {mt: v.media_type for v in RDF_VARIANTS for mt in v.fmt.media_types}  # type: ignore[union-attr]
+
+
+@dataclass
+class Options:
+    base_url: str | None = None      # the site's public address; default: taken from each request
+    timeout: float = 10.0            # seconds a query may run
+    row_limit: int = 10_000          # rows (or triples) a query may return
+    allow_update: bool = False
+    token: str | None = None
+    workers: int = 2                 # query worker processes (on-disk embedded store)
+    max_body: int = 5 * 1024 * 1024  # bytes a request body may have
+    cache: bool | None = None        # cache rendered documents (default: yes unless the store is remote)
+
+
+@dataclass
+class State:
+    project: Project
+    options: Options
+    runner: WorkerPool | InlineRunner
+    generation: int = 0
+    cache: "OrderedDict[tuple[Any, ...], tuple[bytes, str]]" = field(default_factory=OrderedDict)
+    write_lock: asyncio.Lock | None = None
+    dump_dir: Path | None = None
+    dumps: dict[tuple[int, str], tuple[Path, str]] = field(default_factory=dict)
+
+    @property
+    def caching(self) -> bool:
+        if self.options.cache is not None:
+            return self.options.cache
+        return not self.project.store.info.kind.startswith("remote") and not self.project.settings.store_is_remote
+
+    def written(self) -> None:
+        """The store changed: drop cached documents and make the query workers reopen it."""
+        self.generation += 1
+        self.cache.clear()
+        self.runner.invalidate()
+
+
+def _state(request: Request) -> State:
+    return request.app.state.ekg  # type: ignore[no-any-return]
+
+
+def _site(request: Request) -> Site:
+    st = _state(request)
+    base = st.options.base_url or str(request.base_url)
+    return Site(st.project.settings.base_iri, base)
+
+
+# -- errors ---------------------------------------------------------------------------------------------
+
+def _wants_html(request: Request) -> bool:
+    return best_match(request.headers.get("accept"), [PROBLEM, "application/json", HTML], PROBLEM) == HTML
+
+
+def error_response(request: Request, exc: EventKGError, extra: dict[str, Any] | None = None) -> Response:
+    """The one rendering of every error: application/problem+json, or an HTML page for browsers."""
+    problem = exc.problem()
+    problem.setdefault("instance", request.url.path)
+    if extra:
+        problem.update(extra)
+    headers = dict(getattr(exc, "headers", {}) or {})
+    if exc.status >= 500 and not isinstance(exc, HTTPError) and exc.status != 503:
+        log.error("%s %s: %s", request.method, request.url.path, exc)
+    if _wants_html(request):
+        base = _state(request).options.base_url or str(request.base_url)
+        body = pages.render_error_html(base, exc.status, exc.title, exc.message, problem)
+        return HTMLResponse(body, exc.status, headers=headers)
+    return JSONResponse(problem, exc.status, headers=headers, media_type=PROBLEM)
+
+
+async def _on_eventkg_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, EventKGError)
+    return error_response(request, exc)
+
+
+async def _on_http_exception(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    err = HTTPError(exc.detail if exc.detail and exc.detail != HTTPStatus(exc.status_code).phrase
+                    else _default_detail(request, exc.status_code), dict(exc.headers or {}))
+    err.status = exc.status_code
+    err.title = HTTPStatus(exc.status_code).phrase
+    return error_response(request, err)
+
+
+def _default_detail(request: Request, status: int) -> str:
+    if status == 404:
+        return f"nothing at {request.url.path}"
+    if status == 405:
+        return f"{request.method} is not allowed on {request.url.path}"
+    return HTTPStatus(status).description
+
+
+async def _on_crash(request: Request, exc: Exception) -> Response:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    err = EventKGError(f"internal error: {type(exc).__name__}")
+    return error_response(request, err)
+
+
+# -- helpers --------------------------------------------------------------------------------------------
+
+async def read_body(request: Request) -> bytes:
+    """The request body, refused with 413 past the size limit (announced or actual)."""
+    limit = _state(request).options.max_body
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise PayloadTooLarge(limit)
+    chunks, n = [], 0
+    async for chunk in request.stream():
+        n += len(chunk)
+        if n > limit:
+            raise PayloadTooLarge(limit)
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def check_write(request: Request) -> None:
+    """Writes need --allow-update (else 403) and the bearer token (else 401)."""
+    opts = _state(request).options
+    if not opts.allow_update or not opts.token:
+        raise Forbidden("this server is read-only; start it with --allow-update --token TOKEN to accept writes")
+    scheme, _, cred = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not cred.strip():
+        raise Unauthorized("this needs the update token: send 'Authorization: Bearer TOKEN'")
+    if not hmac.compare_digest(cred.strip().encode(), opts.token.encode()):
+        raise Unauthorized("the bearer token is wrong")
+
+
+def _media_type(request: Request) -> str:
+    return request.headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def document_response(request: Request, body: bytes, variant: Variant, *, location: str | None,
+                      tag: str | None = None, link: str | None = None, status: int = 200) -> Response:
+    """A document with its validators: strong ETag, If-None-Match -> 304, Content-Location, Link, Vary."""
+    tag = tag or etag(body, variant.ext)
+    headers = {"ETag": tag, "Vary": "Accept", "Cache-Control": CACHE_CONTROL}
+    if location:
+        headers["Content-Location"] = location
+    if link:
+        headers["Link"] = link
+    if etag_matches(request.headers.get("if-none-match"), tag):
+        return Response(status_code=304, headers=headers)
+    return Response(body, status, headers=headers, media_type=variant.content_type)
+
+
+async def _cached(request: Request, key: tuple[Any, ...], make: Callable[[], bytes]) -> tuple[bytes, str]:
+    st = _state(request)
+    full = (st.generation, *key)
+    if st.caching:
+        hit = st.cache.get(full)
+        if hit is not None:
+            st.cache.move_to_end(full)
+            return hit
+    body = await run_in_threadpool(make)
+    out = (body, etag(body, str(key[-1])))
+    if st.caching:
+        st.cache[full] = out
+        while len(st.cache) > 512:
+            st.cache.popitem(last=False)
+    return out
+
+
+def _negotiated(request: Request, variants: tuple[Variant, ...] = DOC_VARIANTS,
+                default: Variant = HTML_VARIANT) -> Variant:
+    accept = request.headers.get("accept")
+    v = negotiate(accept, variants, default)
+    if v is None:
+        raise NotAcceptable(accept or "", [x.media_type for x in variants])
+    return v
+
+
+# -- things and documents -------------------------------------------------------------------------------
+
+async def thing(request: Request) -> Response:
+    """A thing's IRI: 303 See Other to the document chosen by Accept."""
+    st = _state(request)
+    site = _site(request)
+    path = request.url.path.lstrip("/")
+    rel = path[len(_root(request)):] if _root(request) and path.startswith(_root(request)) else path
+    iri = site.iri(rel)
+    if rel.startswith(("id/", "record/")):
+        if not await run_in_threadpool(describe.exists, st.project.store, iri):
+            raise NotFound(f"the graph does not name <{iri}>")
+    variant = _negotiated(request)
+    target = site.doc_url(iri, variant)
+    assert target is not None
+    return Response(f"See {target}\n" if request.method != "HEAD" else b"", 303,
+                    headers={"Location": target, "Vary": "Accept"}, media_type=content_type("text/plain"))
+
+
+def _root(request: Request) -> str:
+    return request.scope.get("root_path", "").strip("/")
+
+
+def _highlight(request: Request) -> tuple[int, int] | None:
+    hl = request.query_params.get("hl", "")
+    a, _, b = hl.partition("-")
+    if a.isdigit() and b.isdigit() and int(a) <= int(b):
+        return int(a), int(b)
+    return None
+
+
+async def document(request: Request) -> Response:
+    """``/doc/PATH`` (negotiated) and ``/doc/PATH.EXT`` (one variant)."""
+    st = _state(request)
+    site = _site(request)
+    path, variant = split_ext(request.path_params["path"])
+    if variant is None:
+        variant = _negotiated(request)
+    if not (path.startswith(("id/", "record/")) or path in ("ontology", "shapes", "dataset")):
+        raise NotFound(f"no document at {request.url.path}")
+    iri = site.iri(path)
+    hl = _highlight(request) if variant.fmt is None else None
+    opts = st.options
+    body, tag = await _cached(request, (site.base_url, path, hl, variant.ext), lambda: pages.render_document(
+        st.project, path, variant, site.base_url, highlight=hl, allow_update=opts.allow_update))  # type: ignore[arg-type]
+    # Content-Location names the variant sent (for /doc/PATH it tells which one negotiation chose)
+    return document_response(request, body, variant, tag=tag, location=site.doc_url(iri, variant),
+                             link=site.alternates(iri, exclude=variant))
+
+
+async def void(request: Request) -> Response:
+    """``/.well-known/void``: the dataset description (VoID and DCAT), negotiated."""
+    st = _state(request)
+    site = _site(request)
+    variant = _negotiated(request, default=RDF_VARIANTS[0])
+    iri = site.iri("dataset")
+    body, tag = await _cached(request, (site.base_url, "dataset", None, variant.ext), lambda: pages.render_document(
+        st.project, "dataset", variant, site.base_url, allow_update=st.options.allow_update))
+    return document_response(request, body, variant, tag=tag, location=site.doc_url(iri, variant),
+                             link=site.alternates(iri, exclude=variant))
+
+
+async def context(request: Request) -> Response:
+    st = _state(request)
+    p = st.project.settings.path(st.project.settings.context)
+    try:
+        body = await run_in_threadpool(p.read_bytes)
+    except OSError as e:
+        raise NotFound("the JSON-LD context is not available") from e
+    v = Variant("jsonld", "application/ld+json", "JSON-LD", rdf_format("jsonld"))
+    return document_response(request, body, v, location=None)
+
+
+async def sitemap(request: Request) -> Response:
+    st = _state(request)
+    site = _site(request)
+    body, tag = await _cached(request, (site.base_url, "sitemap.xml"),
+                              lambda: pages.sitemap_xml(st.project, site.base_url))
+    return document_response(request, body, Variant("xml", "application/xml", "XML", None), location=None, tag=tag)
+
+
+async def robots(request: Request) -> Response:
+    site = _site(request)
+    return Response(f"User-agent: *\nAllow: /\nSitemap: {site.url('sitemap.xml')}\n",
+                    media_type=content_type("text/plain"))
+
+
+async def dump(request: Request) -> Response:
+    """``/dumps/eventkg.EXT``: the whole graph, written once per version of the store."""
+    st = _state(request)
+    name = request.path_params["name"]
+    fmt_name = dict((f, n) for n, f in pages.DUMPS).get(name)
+    if fmt_name is None:
+        raise NotFound(f"no dump {name!r}; there are: {', '.join(f for _, f in pages.DUMPS)}")
+    fmt = rdf_format(fmt_name)
+    key = (st.generation, name)
+    if key not in st.dumps:
+        from ..export import write_export
+
+        assert st.dump_dir is not None
+        target = st.dump_dir / f"{st.generation}-{name}"
+
+        def make() -> str:
+            import hashlib
+
+            tmp = target.with_suffix(".part")
+            with open(tmp, "wb") as fh:
+                write_export(st.project.store, fmt, fh, context=pages._context(st.project))
+            tmp.replace(target)
+            h = hashlib.blake2b(digest_size=12)
+            with open(target, "rb") as fh:
+                for block in iter(lambda: fh.read(1 << 20), b""):
+                    h.update(block)
+            return f'"{h.hexdigest()}-{fmt.extension}"'
+
+        st.dumps[key] = (target, await run_in_threadpool(make))
+    path, tag = st.dumps[key]
+    headers = {"ETag": tag, "Cache-Control": CACHE_CONTROL}
+    if etag_matches(request.headers.get("if-none-match"), tag):
+        return Response(status_code=304, headers=headers)
+    resp = FileResponse(path, media_type=content_type(fmt.media_type), headers=headers, filename=name,
+                        content_disposition_type="inline")
+    return resp
+
+
+# -- pages ----------------------------------------------------------------------------------------------
+
+async def index(request: Request) -> Response:
+    st = _state(request)
+    site = _site(request)
+    v = _negotiated(request, (HTML_VARIANT,))
+    body, tag = await _cached(request, (site.base_url, "index", "html"),
+                              lambda: pages.render_index_html(st.project, site.base_url).encode("utf-8"))
+    return document_response(request, body, v, location=None, tag=tag,
+                             link=f'<{site.url(".well-known/void")}>; rel="describedby"; type="text/turtle"')
+
+
+async def search(request: Request) -> Response:
+    st = _state(request)
+    site = _site(request)
+    q = request.query_params.get("q", "")[:200]
+    body = await run_in_threadpool(pages.render_search_html, st.project, site.base_url, q)
+    return HTMLResponse(body)
+
+
+# -- SPARQL protocol ------------------------------------------------------------------------------------
+
+def _choose(request: Request, form: str | None) -> tuple[dict[str, str], str | None, str | None]:
+    """From ``format=`` or Accept: the format to write for each result kind, and the Content-Type to send for
+    row results and for graph results (None where nothing acceptable is offered)."""
+    fmt = request.query_params.get("format")
+    accept = request.headers.get("accept")
+    res_mt: str | None
+    rdf_mt: str | None
+    if fmt:
+        f = fmt.lower()
+        res_mt = HTML if f == "html" else None
+        rdf_mt = HTML if f == "html" else None
+        if res_mt is None:
+            with contextlib.suppress(EventKGError):
+                res_mt = results_format(f).media_type
+            with contextlib.suppress(EventKGError):
+                rdf_mt = rdf_format(f).media_type if f != "xml" else rdf_format("rdfxml").media_type
+        if res_mt is None and rdf_mt is None:
+            raise BadRequest(f"unknown format {fmt!r}")
+    else:
+        res_mt = best_match(accept, [*RESULT_TYPES, HTML], "application/sparql-results+json")
+        rdf_mt = best_match(accept, [*RDF_TYPES, HTML], "text/turtle")
+    formats: dict[str, str] = {}
+    if res_mt:
+        formats["select"] = formats["ask"] = RESULT_TYPES.get(res_mt, res_mt)
+    if rdf_mt:
+        formats["construct"] = formats["describe"] = RDF_TYPES.get(rdf_mt, rdf_mt)
+    if form in ("select", "ask") and not res_mt or form in ("construct", "describe") and not rdf_mt:
+        offered = list(RESULT_TYPES) if form in ("select", "ask") else list(RDF_TYPES)
+        raise NotAcceptable(accept or fmt or "", offered + [HTML])
+    return formats, res_mt, rdf_mt
+
+
+async def run_query(request: Request, text: str, *, default_graphs: list[str], named_graphs: list[str],
+                    bindings: dict[str, Any] | None = None, named: Any = None,
+                    values: dict[str, str] | None = None) -> Response:
+    st = _state(request)
+    opts = st.options
+    form = query_form(text)
+    formats, res_mt, rdf_mt = _choose(request, form)
+    job = {"sparql": text, "bindings": bindings, "default_graphs": default_graphs or None,
+           "named_graphs": named_graphs or None, "limit": opts.row_limit, "formats": formats}
+    started = time.perf_counter()
+    html_page = (form in ("select", "ask") and res_mt == HTML) or (form in ("construct", "describe") and rdf_mt == HTML) \
+        or (form is None and res_mt == HTML)
+    site = _site(request)
+    if html_page:
+        try:
+            meta, payload = await st.runner.run(job, opts.timeout)
+        except QueryError as e:
+            if e.status == 503:
+                raise
+            body = await run_in_threadpool(pages.render_query_html, st.project, site.base_url, query=text, named=named,
+                                           values=values, error=e.message)
+            return HTMLResponse(body, e.status)
+        elapsed = time.perf_counter() - started
+
+        def url_for(fmt: str) -> str:
+            params = [(k, v) for k, v in request.query_params.multi_items() if k != "format"]
+            if named is None and not any(k == "query" for k, _ in params):
+                params.append(("query", text))
+            params.append(("format", fmt))
+            path = f"queries/{named.name}" if named is not None else "sparql"
+            return site.url(path) + "?" + urlencode(params)
+
+        body = await run_in_threadpool(
+            pages.render_query_html, st.project, site.base_url, query=text, result=payload, meta=meta, named=named,
+            values=values, downloads=pages.result_downloads(meta["kind"], url_for), row_limit=opts.row_limit,
+            elapsed=elapsed)
+        headers = {"Vary": "Accept"}
+        if meta.get("truncated"):
+            headers.update({TRUNCATED: "true", ROW_LIMIT: str(opts.row_limit)})
+        return HTMLResponse(body, headers=headers)
+    meta, payload = await st.runner.run(job, opts.timeout)
+    kind = meta["kind"]
+    sent = res_mt if kind in ("select", "ask") else rdf_mt
+    if sent == HTML or sent is None:   # form unknown before the run and HTML asked for the other kind
+        sent = meta.get("format")
+    headers = {"Vary": "Accept"}
+    if meta.get("truncated"):
+        headers.update({TRUNCATED: "true", ROW_LIMIT: str(opts.row_limit),
+                        "Link": f'<{site.url("doc/dataset.html")}>; rel="describedby"'})
+    if isinstance(payload, bytes):
+        return Response(payload, headers=headers, media_type=content_type(sent or "application/octet-stream"))
+    raise QueryError("the query gave no result in the format asked for")
+
+
+async def sparql(request: Request) -> Response:
+    st = _state(request)
+    params = request.query_params
+    dg = params.getlist("default-graph-uri")
+    ng = params.getlist("named-graph-uri")
+    if request.method in ("GET", "HEAD"):
+        if "update" in params:
+            raise BadRequest("SPARQL updates must be sent with POST")
+        qs = params.getlist("query")
+        if not qs:
+            return await service(request)
+        if len(qs) > 1:
+            raise BadRequest("give one 'query' parameter")
+        return await run_query(request, qs[0], default_graphs=dg, named_graphs=ng)
+    mt = _media_type(request)
+    body = await read_body(request)
+    if mt == "application/x-www-form-urlencoded":
+        try:
+            form = parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
+        except UnicodeDecodeError as e:
+            raise BadRequest(f"the form is not UTF-8: {e}") from e
+        qs, us = form.get("query", []), form.get("update", [])
+        dg += form.get("default-graph-uri", [])
+        ng += form.get("named-graph-uri", [])
+        if len(qs) + len(us) != 1:
+            raise BadRequest("give exactly one 'query' or 'update' parameter")
+        if us:
+            return await update(request, us[0])
+        return await run_query(request, qs[0], default_graphs=dg, named_graphs=ng)
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise BadRequest(f"the body is not UTF-8: {e}") from e
+    if mt == "application/sparql-query":
+        return await run_query(request, text, default_graphs=dg, named_graphs=ng)
+    if mt == "application/sparql-update":
+        return await update(request, text)
+    raise UnsupportedMediaType(f"POST a query as application/sparql-query or application/x-www-form-urlencoded, "
+                               f"an update as application/sparql-update (not {mt or 'no Content-Type'})")
+
+
+async def update(request: Request, text: str) -> Response:
+    check_write(request)
+    st = _state(request)
+    assert st.write_lock is not None
+    async with st.write_lock:
+        try:
+            await run_in_threadpool(st.project.store.update, text)
+        finally:
+            st.written()
+    return Response(status_code=204)
+
+
+async def service(request: Request) -> Response:
+    """GET /sparql without a query: the query page for browsers, a service description for machines."""
+    st = _state(request)
+    site = _site(request)
+    variant = _negotiated(request, DOC_VARIANTS, default=RDF_VARIANTS[0])
+    if variant.fmt is None:
+        body = await run_in_threadpool(pages.render_query_html, st.project, site.base_url)
+        return HTMLResponse(body, headers={"Vary": "Accept"})
+    from ..export import serialize_graph
+
+    body, tag = await _cached(request, (site.base_url, "sd", st.options.allow_update, variant.ext), lambda: serialize_graph(
+        pages.service_description(st.project, site.base_url, allow_update=st.options.allow_update), variant.fmt))  # type: ignore[arg-type]
+    return document_response(request, body, variant, location=None, tag=tag)
+
+
+async def named_query(request: Request) -> Response:
+    st = _state(request)
+    name = request.path_params["name"]
+    lib = pages._queries(st.project)
+    if name not in lib:
+        raise NotFound(f"no named query {name!r}; known: {', '.join(sorted(lib)) or '(none)'}")
+    nq = lib[name]
+    values = {k: v for k, v in request.query_params.items() if k not in ("format", "run")}
+    bindings = queries_mod.bind(nq, values)
+    return await run_query(request, nq.text, default_graphs=[], named_graphs=[], bindings=bindings, named=nq,
+                           values=values)
+
+
+async def query_list(request: Request) -> Response:
+    st = _state(request)
+    site = _site(request)
+    v = best_match(request.headers.get("accept"), ["application/json", HTML], "application/json")
+    if v == HTML:
+        return await service(request)
+    if v is None:
+        raise NotAcceptable(request.headers.get("accept", ""), ["application/json", HTML])
+    lib = pages._queries(st.project)
+    return JSONResponse([{"name": q.name, "title": q.title, "description": q.description,
+                          "params": [p.__dict__ for p in q.params], "url": site.url(f"queries/{q.name}")}
+                         for q in sorted(lib.values(), key=lambda q: q.name)])
+
+
+# -- records API ----------------------------------------------------------------------------------------
+
+def _body_format(request: Request) -> Any:
+    mt = _media_type(request)
+    if not mt:
+        raise UnsupportedMediaType("send the record with a Content-Type (text/turtle, application/ld+json, ...)")
+    return rdf_format(mt, "Content-Type")
+
+
+def _not_conforming(request: Request, e: NotConformingError) -> Response:
+    accept = request.headers.get("accept")
+    want = best_match(accept, [PROBLEM, "application/json", HTML, *RDF_TYPES], PROBLEM)
+    if want in RDF_TYPES:
+        from ..export import serialize_graph
+
+        fmt = rdf_format(RDF_TYPES[want])
+        return Response(serialize_graph(e.report.graph, fmt), 422, media_type=content_type(fmt.media_type))
+    extra = {"report": e.report.to_turtle()} if request.query_params.get("report") == "full" else None
+    return error_response(request, e, extra)
+
+
+async def _write(request: Request, iri: str | None, replace: bool) -> Response:
+    check_write(request)
+    st = _state(request)
+    fmt = _body_format(request)
+    body = await read_body(request)
+    p = st.project
+    site = _site(request)
+    ctx = pages._context(p)
+    recs = await run_in_threadpool(records_from_bytes, body, fmt, "request body", context=ctx,
+                                   base_iri=p.settings.base_iri)
+    if iri is not None and [r.iri for r in recs] != [iri]:
+        raise BadRequest(f"the body holds {', '.join('<' + r.iri + '>' for r in recs)}, not the record <{iri}> "
+                         "named by the URL")
+    assert st.write_lock is not None
+    async with st.write_lock:
+        existed = [r.iri for r in recs if p.store.has_record(r.iri)]
+        if existed and not replace:
+            raise Conflict(f"record <{existed[0]}> is already in the store; PUT /records/ID replaces it",
+                           record=existed[0])
+        try:
+            result = await run_in_threadpool(records_mod.add, p.store, recs, p.validator, replace=replace)
+        except NotConformingError as e:
+            return _not_conforming(request, e)
+        finally:
+            st.written()
+    out = {"records": [{"iri": r.iri, "url": site.local(r.iri), "triples": len(r)} for r in result.records],
+           "triples": result.triples, "conforms": result.report.conforms,
+           "results": [r.as_dict() for r in result.report.results]}
+    created = not existed
+    headers = {"Location": site.local(recs[0].iri)} if len(recs) == 1 else {}
+    return JSONResponse(out, 201 if created else 200, headers=headers)
+
+
+async def post_records(request: Request) -> Response:
+    return await _write(request, None, replace=False)
+
+
+async def record_item(request: Request) -> Response:
+    st = _state(request)
+    rid = request.path_params["id"]
+    iri = st.project.settings.base_iri + "record/" + rid
+    if request.method == "PUT":
+        return await _write(request, iri, replace=True)
+    if request.method == "DELETE":
+        check_write(request)
+        assert st.write_lock is not None
+        async with st.write_lock:
+            try:
+                await run_in_threadpool(records_mod.remove, st.project.store, iri)
+            finally:
+                st.written()
+        return Response(status_code=204)
+    return RedirectResponse(_site(request).local(iri), 303)
+
+
+# -- CORS -----------------------------------------------------------------------------------------------
+
+class CORSForReads:
+    """``Access-Control-Allow-Origin: *`` (never with credentials) on reads: GET, HEAD, and POSTed queries;
+    preflight allowed for those only. Writes get no CORS headers and no preflight, so a page elsewhere cannot
+    send the update token."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        method = scope["method"]
+        path = scope["path"]
+        headers = {k.lower(): v for k, v in scope["headers"]}
+        if method == "OPTIONS":
+            await self._options(path, headers, send)
+            return
+        ctype = headers.get(b"content-type", b"").split(b";")[0].strip().lower()
+        read = method in ("GET", "HEAD") or (method == "POST" and path.endswith("/sparql")
+                                              and ctype != b"application/sparql-update")
+        if not read:
+            await self.app(scope, receive, send)
+            return
+
+        async def send_cors(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = list(message.get("headers", [])) + [
+                    (b"access-control-allow-origin", b"*"),
+                    (b"access-control-expose-headers", EXPOSED.encode()),
+                ]
+            await send(message)
+
+        await self.app(scope, receive, send_cors)
+
+    @staticmethod
+    async def _options(path: str, headers: dict[bytes, bytes], send: Send) -> None:
+        writes = "/records" in path
+        allow = "GET, HEAD, PUT, DELETE, POST, OPTIONS" if writes else (
+            READ_METHODS if path.endswith("/sparql") else "GET, HEAD, OPTIONS")
+        out = [(b"allow", allow.encode()), (b"content-length", b"0")]
+        requested = headers.get(b"access-control-request-method")
+        if requested is not None and not writes:
+            want = requested.decode("latin-1").upper()
+            if want in ("GET", "HEAD") or (want == "POST" and path.endswith("/sparql")):
+                out += [(b"access-control-allow-origin", b"*"),
+                        (b"access-control-allow-methods", b"GET, HEAD, POST" if path.endswith("/sparql") else b"GET, HEAD"),
+                        (b"access-control-allow-headers", SAFE_HEADERS.encode()),
+                        (b"access-control-max-age", b"86400")]
+        await send({"type": "http.response.start", "status": 204, "headers": out})
+        await send({"type": "http.response.body", "body": b""})
+
+
+# -- the app --------------------------------------------------------------------------------------------
+
+def create_app(project: Project, options: Options | None = None, **kw: Any) -> Starlette:
+    """The web app over ``project`` (its store, shapes, queries). Options may be given as an ``Options`` or as
+    keywords (``base_url``, ``timeout``, ``row_limit``, ``allow_update``, ``token``, ``workers``,
+    ``max_body``, ``cache``). Raises ConfigError for writes allowed without a token."""
+    from ..errors import ConfigError
+
+    opts = options or Options()
+    for k, v in kw.items():
+        if not hasattr(opts, k):
+            raise TypeError(f"unknown option {k!r}")
+        if v is not None:
+            setattr(opts, k, v)
+    if opts.base_url and not opts.base_url.endswith("/"):
+        opts.base_url += "/"
+    if opts.allow_update and not opts.token:
+        raise ConfigError("--allow-update needs a token (--token or EVENTKG_TOKEN): writes are never anonymous")
+    p = project
+    ctx_path = p.settings.path(p.settings.context)
+    ctx = pages._context(p)
+    runner = make_runner(p.store, ctx_path if ctx_path.is_file() else None, ctx, opts.workers)
+    state = State(p, opts, runner)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        state.write_lock = asyncio.Lock()
+        tmp = tempfile.TemporaryDirectory(prefix="eventkg-dumps-")
+        state.dump_dir = Path(tmp.name)
+        await runner.start()
+        try:
+            yield
+        finally:
+            await runner.stop()
+            tmp.cleanup()
+
+    static = Path(__file__).parent / "static"
+    routes = [
+        Route("/", index, methods=["GET"]),
+        Route("/search", search, methods=["GET"]),
+        Route("/sparql", sparql, methods=["GET", "POST"]),
+        Route("/queries", query_list, methods=["GET"]),
+        Route("/queries/{name}", named_query, methods=["GET"]),
+        Route("/id/{path:path}", thing, methods=["GET"]),
+        Route("/record/{path:path}", thing, methods=["GET"]),
+        Route("/ontology", thing, methods=["GET"]),
+        Route("/shapes", thing, methods=["GET"]),
+        Route("/dataset", thing, methods=["GET"]),
+        Route("/ontology/context.jsonld", context, methods=["GET"]),
+        Route("/doc/{path:path}", document, methods=["GET"]),
+        Route("/.well-known/void", void, methods=["GET"]),
+        Route("/dumps/{name}", dump, methods=["GET"]),
+        Route("/sitemap.xml", sitemap, methods=["GET"]),
+        Route("/robots.txt", robots, methods=["GET"]),
+        Route("/records", post_records, methods=["POST"]),
+        Route("/records/{id:path}", record_item, methods=["GET", "PUT", "DELETE"]),
+        Mount("/static", StaticFiles(directory=str(static)), name="static"),
+    ]
+    handlers: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
+        EventKGError: _on_eventkg_error, HTTPException: _on_http_exception, Exception: _on_crash}
+    app = Starlette(routes=routes, exception_handlers=handlers, lifespan=lifespan)  # type: ignore[arg-type]
+    app.state.ekg = state
+    app.add_middleware(CORSForReads)
+    return app
+
+
+__all__ = ["create_app", "Options", "error_response", "TRUNCATED", "ROW_LIMIT"]

@@ -1,0 +1,170 @@
+"""Content negotiation and the URL scheme, in one place (the server and the static site both use it).
+
+URL scheme (the configured base IRI, e.g. ``https://w3id.org/eventkg/``, is mapped to the site's own base URL):
+
+    {base}id/KIND/SLUG, {base}record/SLUG,      a thing (or a record): ``303 See Other`` to a document
+    {base}ontology, {base}shapes, {base}dataset chosen by the Accept header, ``Vary: Accept``
+    {base}doc/PATH                             the document about {base}PATH, negotiated (200, ``Vary: Accept``,
+                                               ``Content-Location`` naming the variant sent)
+    {base}doc/PATH.EXT                         one variant: .html .ttl .jsonld .nt .nq .trig .rdf
+
+Everything here is plain functions over strings: no web framework.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Iterable
+
+from ..formats import EXPORT_FORMATS, RdfFormat, best_match, rdf_format
+
+HTML = "text/html"
+PROBLEM = "application/problem+json"
+DOC_PREFIX = "doc/"
+# Paths under the base that are things (answered with 303) rather than documents.
+THING_ROOTS = ("id/", "record/")
+VOCABULARIES = ("ontology", "shapes", "dataset")
+
+
+@dataclass(frozen=True)
+class Variant:
+    ext: str
+    media_type: str
+    label: str
+    fmt: RdfFormat | None   # None: the HTML page
+
+    @property
+    def content_type(self) -> str:
+        return content_type(self.media_type)
+
+
+def content_type(media_type: str) -> str:
+    """The exact Content-Type for a media type: textual types carry ``charset=utf-8``; JSON-, XML- and the
+    N-Triples family are UTF-8 by definition and take no charset parameter."""
+    if media_type.startswith("text/"):
+        return f"{media_type}; charset=utf-8"
+    return media_type
+
+
+def _rdf_variants() -> tuple[Variant, ...]:
+    out = []
+    for name in EXPORT_FORMATS:
+        f = rdf_format(name)
+        out.append(Variant(f.extension, f.media_type, f.label, f))
+    return tuple(out)
+
+
+HTML_VARIANT = Variant("html", HTML, "HTML", None)
+RDF_VARIANTS: tuple[Variant, ...] = _rdf_variants()
+DOC_VARIANTS: tuple[Variant, ...] = (HTML_VARIANT, *RDF_VARIANTS)
+DEFAULT_VARIANT = HTML_VARIANT
+
+
+def variant_for_ext(ext: str, variants: Iterable[Variant] = DOC_VARIANTS) -> Variant | None:
+    for v in variants:
+        if v.ext == ext:
+            return v
+    return None
+
+
+def negotiate(accept: str | None, variants: Iterable[Variant] = DOC_VARIANTS,
+              default: Variant = DEFAULT_VARIANT) -> Variant | None:
+    """The variant the Accept header prefers (q-values honoured; every media type of a format counts, e.g.
+    ``application/x-turtle``). A missing Accept or ``*/*`` gets ``default``; ``None`` means 406."""
+    variants = list(variants)
+    offered: dict[str, Variant] = {}
+    for v in variants:
+        offered.setdefault(v.media_type, v)
+        if v.fmt is not None:
+            for mt in v.fmt.media_types:
+                offered.setdefault(mt, v)
+    chosen = best_match(accept, list(offered), default.media_type)
+    return offered.get(chosen) if chosen else None
+
+
+def split_ext(path: str, variants: Iterable[Variant] = DOC_VARIANTS) -> tuple[str, Variant | None]:
+    """``id/event/x.ttl`` -> (``id/event/x``, Turtle); a path without a known extension -> (path, None)."""
+    head, dot, ext = path.rpartition(".")
+    if dot and "/" not in ext:
+        v = variant_for_ext(ext, variants)
+        if v is not None:
+            return head, v
+    return path, None
+
+
+def etag(body: bytes, variant: str = "") -> str:
+    """A strong validator: the same bytes always give the same tag, different bytes a different one."""
+    h = hashlib.blake2b(body, digest_size=12).hexdigest()
+    return f'"{h}{"-" + variant if variant else ""}"'
+
+
+def etag_matches(if_none_match: str | None, tag: str) -> bool:
+    """If-None-Match uses the weak comparison (RFC 9110 13.1.2): ``W/`` prefixes are ignored."""
+    if not if_none_match:
+        return False
+    if if_none_match.strip() == "*":
+        return True
+    want = tag.removeprefix("W/")
+    return any(t.strip().removeprefix("W/") == want for t in if_none_match.split(","))
+
+
+class Site:
+    """Maps between the graph's IRIs and this site's URLs."""
+
+    def __init__(self, base_iri: str, base_url: str) -> None:
+        self.base_iri = base_iri
+        self.base_url = base_url if base_url.endswith("/") else base_url + "/"
+
+    def is_ours(self, iri: str) -> bool:
+        return iri.startswith(self.base_iri)
+
+    def local(self, iri: str) -> str:
+        """Where an IRI answers on this site (IRIs outside the base are left as they are)."""
+        if iri.startswith(self.base_iri):
+            return self.base_url + iri[len(self.base_iri):]
+        return iri
+
+    def iri(self, path: str) -> str:
+        """The IRI a site path (relative to the base, no leading slash) stands for."""
+        return self.base_iri + path
+
+    def url(self, path: str) -> str:
+        return self.base_url + path.lstrip("/")
+
+    def doc_path(self, iri: str, variant: Variant | None = None) -> str | None:
+        """The path (relative to the base) of the document about ``iri``; ``None`` for IRIs not ours."""
+        if not iri.startswith(self.base_iri):
+            return None
+        rel = iri[len(self.base_iri):].split("#", 1)[0]
+        return DOC_PREFIX + rel + (f".{variant.ext}" if variant else "")
+
+    def doc_url(self, iri: str, variant: Variant | None = None) -> str | None:
+        p = self.doc_path(iri, variant)
+        return None if p is None else self.base_url + p
+
+    def page(self, iri: str) -> str:
+        """The link a page uses for a resource: its HTML page if it is ours, else the IRI itself."""
+        url = self.doc_url(iri, HTML_VARIANT)
+        if url is None:
+            return iri
+        frag = iri.partition("#")[2]
+        return url + (f"#{frag}" if frag else "")
+
+    def alternates(self, iri: str, exclude: Variant | None = None) -> str:
+        """A ``Link`` header value naming every variant of the document about ``iri`` but ``exclude``."""
+        parts = []
+        for v in DOC_VARIANTS:
+            if v != exclude:
+                parts.append(f'<{self.doc_url(iri, v)}>; rel="alternate"; type="{v.media_type}"')
+        return ", ".join(parts)
+
+
+def is_thing_path(path: str) -> bool:
+    """Does a site path name a thing (answered with 303)?"""
+    return path.startswith(THING_ROOTS) or path in VOCABULARIES
+
+
+__all__ = ["Variant", "DOC_VARIANTS", "RDF_VARIANTS", "HTML_VARIANT", "DEFAULT_VARIANT", "HTML", "PROBLEM",
+           "content_type", "negotiate", "split_ext", "variant_for_ext", "etag", "etag_matches", "Site",
+           "is_thing_path"]

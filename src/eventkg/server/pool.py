@@ -1,0 +1,234 @@
+"""Running SPARQL queries under a time limit that is really enforced.
+
+Oxigraph cannot interrupt a query in its own process, so for an on-disk store the server keeps a small
+pool of worker processes (``worker.py``), each with the store open read-only. A query goes to an idle
+worker; if it runs past the limit the worker is killed (SIGKILL: the query stops at once), the client gets
+503 and a fresh worker takes its place. A read-only store sees the data as it was when opened, so every
+write made through the server bumps a generation and each worker reopens the store before its next query.
+
+For an in-memory store (tests) or a remote one there is no process to kill: ``InlineRunner`` runs the
+query in a thread and answers 503 at the limit, but an in-memory query goes on in its thread until it ends
+(a remote store gets the limit as its HTTP timeout).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import os
+import pickle
+import sys
+from pathlib import Path
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+
+from ..errors import EventKGError, QueryTimeout, StoreError
+from ..store.base import Store
+from .errors import ServiceBusy
+from .worker import HEADER, decode_error, execute
+
+log = logging.getLogger("eventkg.server")
+START_TIMEOUT = 60.0
+
+
+class _Worker:
+    def __init__(self, proc: asyncio.subprocess.Process, generation: int) -> None:
+        self.proc = proc
+        self.generation = generation
+
+    async def send(self, obj: Any) -> Any:
+        assert self.proc.stdin is not None and self.proc.stdout is not None
+        data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+        self.proc.stdin.write(HEADER.pack(len(data)) + data)
+        await self.proc.stdin.drain()
+        return await self.receive()
+
+    async def receive(self) -> Any:
+        assert self.proc.stdout is not None
+        head = await self.proc.stdout.readexactly(HEADER.size)
+        (n,) = HEADER.unpack(head)
+        return pickle.loads(await self.proc.stdout.readexactly(n))
+
+    def kill(self) -> None:
+        with contextlib.suppress(ProcessLookupError):
+            self.proc.kill()
+
+    @property
+    def alive(self) -> bool:
+        return self.proc.returncode is None
+
+
+class WorkerPool:
+    """Worker processes over an on-disk store; ``run`` sends a job to one of them under a time limit."""
+
+    def __init__(self, store_path: Path, context_path: Path | None, size: int = 2) -> None:
+        self.store_path = store_path
+        self.context_path = context_path
+        self.size = max(1, size)
+        self.generation = 0
+        self.workers: set[_Worker] = set()
+        self._idle: asyncio.Queue[_Worker] | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._closed = False
+        self.killed = 0   # workers stopped at the time limit (for tests and logs)
+
+    # -- life ------------------------------------------------------------------------------------------
+    async def start(self) -> None:
+        self._idle = asyncio.Queue()
+        workers = await asyncio.gather(*(self._spawn() for _ in range(self.size)))
+        for w in workers:
+            self._idle.put_nowait(w)
+
+    async def stop(self) -> None:
+        self._closed = True
+        for t in list(self._tasks):
+            t.cancel()
+        for w in list(self.workers):
+            if w.proc.stdin is not None:
+                w.proc.stdin.close()
+            w.kill()
+        for w in list(self.workers):
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(w.proc.wait(), 5)
+        self.workers.clear()
+
+    async def _spawn(self) -> _Worker:
+        generation = self.generation
+        args = [sys.executable, "-m", "eventkg.server.worker", str(self.store_path)]
+        if self.context_path is not None:
+            args.append(str(self.context_path))
+        env = dict(os.environ)
+        proc = await asyncio.create_subprocess_exec(*args, stdin=asyncio.subprocess.PIPE,
+                                                    stdout=asyncio.subprocess.PIPE, env=env)
+        w = _Worker(proc, generation)
+        try:
+            hello = await asyncio.wait_for(w.receive(), START_TIMEOUT)
+        except (asyncio.TimeoutError, asyncio.IncompleteReadError) as e:
+            w.kill()
+            raise StoreError(f"a query worker did not start: {e!r}") from e
+        if hello[0] != "ready":
+            w.kill()
+            raise decode_error(hello)
+        self.workers.add(w)
+        return w
+
+    def _retire(self, w: _Worker) -> None:
+        """Kill a worker and start another in its place, in the background."""
+        w.kill()
+        self.workers.discard(w)
+        if self._closed:
+            return
+
+        async def replace() -> None:
+            try:
+                await w.proc.wait()
+                nw = await self._spawn()
+            except Exception as e:  # noqa: BLE001
+                log.error("cannot start a query worker: %s", e)
+                await asyncio.sleep(1)
+                self._later(replace())
+                return
+            assert self._idle is not None
+            self._idle.put_nowait(nw)
+
+        self._later(replace())
+
+    def _later(self, coro: Any) -> None:
+        t = asyncio.ensure_future(coro)
+        self._tasks.add(t)
+        t.add_done_callback(self._tasks.discard)
+
+    def invalidate(self) -> None:
+        """The store was written: every worker reopens it before its next query."""
+        self.generation += 1
+
+    # -- work ------------------------------------------------------------------------------------------
+    async def run(self, job: dict[str, Any], timeout: float) -> tuple[dict[str, Any], Any]:
+        """The answer of one job (see ``worker.execute``). Raises QueryTimeout after ``timeout`` seconds
+        of running (the worker is killed), ServiceBusy if no worker frees up within ``timeout``, and the
+        query's own EventKGError."""
+        assert self._idle is not None, "the pool is not started"
+        try:
+            w = await asyncio.wait_for(self._idle.get(), timeout)
+        except asyncio.TimeoutError:
+            raise ServiceBusy(timeout) from None
+        if not w.alive:
+            self._retire(w)
+            return await self.run(job, timeout)
+        done = False
+        try:
+            if w.generation != self.generation:
+                generation = self.generation
+                reply = await asyncio.wait_for(w.send({"op": "reopen"}), START_TIMEOUT)
+                if reply[0] != "ok":
+                    raise decode_error(reply)
+                w.generation = generation
+            reply = await asyncio.wait_for(w.send(job), timeout)
+            done = True
+        except asyncio.TimeoutError:
+            self.killed += 1
+            self._retire(w)
+            raise QueryTimeout(timeout) from None
+        except (asyncio.IncompleteReadError, ConnectionError, BrokenPipeError) as e:
+            self._retire(w)
+            raise StoreError(f"the query worker stopped unexpectedly ({e.__class__.__name__})") from e
+        finally:
+            if not done and w in self.workers:
+                # cancelled (client gone) or failed mid-answer: the pipe is in an unknown state
+                self._retire(w)
+        self._idle.put_nowait(w)
+        if reply[0] == "ok":
+            return reply[1], reply[2]
+        raise decode_error(reply)
+
+
+class InlineRunner:
+    """Queries run in a thread of the server (memory or remote stores). See the module doc."""
+
+    def __init__(self, store: Store, context: dict[str, Any] | None) -> None:
+        self.store = store
+        self.context = context
+        self.generation = 0
+
+    async def start(self) -> None:
+        pass
+
+    async def stop(self) -> None:
+        pass
+
+    def invalidate(self) -> None:
+        self.generation += 1
+
+    async def run(self, job: dict[str, Any], timeout: float) -> tuple[dict[str, Any], Any]:
+        def go() -> tuple[dict[str, Any], Any]:
+            j = dict(job)
+            return execute(_TimedStore(self.store, timeout), j, self.context)
+
+        try:
+            return await asyncio.wait_for(run_in_threadpool(go), timeout)
+        except asyncio.TimeoutError:
+            raise QueryTimeout(timeout) from None
+
+
+class _TimedStore:
+    """Passes the time limit to the store's ``query`` (a remote store uses it as its HTTP timeout)."""
+
+    def __init__(self, store: Store, timeout: float) -> None:
+        self._store, self._timeout = store, timeout
+
+    def query(self, sparql: str, **kw: Any) -> Any:
+        return self._store.query(sparql, timeout=self._timeout, **kw)
+
+
+def make_runner(store: Store, context_path: Path | None, context: dict[str, Any] | None,
+                workers: int) -> WorkerPool | InlineRunner:
+    """A worker pool for an on-disk embedded store, else the inline runner."""
+    path = getattr(store, "path", None)
+    if store.info.kind == "oxigraph-disk" and path is not None and workers > 0:
+        return WorkerPool(Path(path), context_path, workers)
+    return InlineRunner(store, context)
+
+
+__all__ = ["WorkerPool", "InlineRunner", "make_runner", "EventKGError"]

@@ -1,0 +1,223 @@
+"""Dereferencing (Cool URIs, Best Practice Recipes): 303 by Accept, documents per format with exact headers,
+validators, HEAD, 404/406; the ontology, shapes, context, dataset description, dumps and sitemap."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+import pytest
+from rdflib import Dataset, Graph, URIRef
+
+from httpsite import DOCUMENT, RECORD, WORKSHOP, Running, client, site  # noqa: F401
+
+THING = "/id/event/aichr-tip-workshop-2018"
+DOC = "/doc/id/event/aichr-tip-workshop-2018"
+BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
+TYPES = {
+    "html": "text/html; charset=utf-8",
+    "ttl": "text/turtle; charset=utf-8",
+    "jsonld": "application/ld+json",
+    "nt": "application/n-triples",
+    "nq": "application/n-quads",
+    "trig": "application/trig",
+    "rdf": "application/rdf+xml",
+}
+PARSERS = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt", "rdf": "xml"}
+
+
+@pytest.mark.parametrize("accept,ext", [
+    (BROWSER, "html"),
+    ("text/turtle", "ttl"),
+    ("application/ld+json", "jsonld"),
+    ("application/n-triples", "nt"),
+    ("application/rdf+xml", "rdf"),
+    ("application/trig", "trig"),
+    ("application/x-turtle", "ttl"),
+    ("*/*", "html"),
+    ("", "html"),
+    ("text/turtle;q=0.4, application/ld+json;q=0.8", "jsonld"),
+    ("application/ld+json;q=0.1, text/turtle", "ttl"),
+    ("text/*", "ttl" if False else "html"),
+])
+def test_thing_303_by_accept(client: httpx.Client, accept: str, ext: str) -> None:
+    r = client.get(THING, headers={"Accept": accept})
+    assert r.status_code == 303
+    assert r.headers["location"] == f"{client.base_url}{DOC}.{ext}"
+    assert r.headers["vary"] == "Accept"
+
+
+@pytest.mark.parametrize("ext", sorted(TYPES))
+def test_document_variants(client: httpx.Client, ext: str) -> None:
+    url = f"{DOC}.{ext}"
+    r = client.get(url)
+    assert r.status_code == 200
+    assert r.headers["content-type"] == TYPES[ext]
+    assert r.headers["vary"] == "Accept"
+    assert r.headers["content-location"] == f"{client.base_url}{url}"
+    tag = r.headers["etag"]
+    assert tag.startswith('"') and not tag.startswith("W/")
+    links = r.headers["link"]
+    for other in TYPES:
+        if other != ext:
+            assert f'<{client.base_url}{DOC}.{other}>; rel="alternate"; type="{TYPES[other].split(";")[0]}"' in links
+    assert f"{DOC}.{ext}>" not in links
+    # validators: If-None-Match -> 304 with the same headers and no body
+    r2 = client.get(url, headers={"If-None-Match": tag})
+    assert r2.status_code == 304 and r2.content == b"" and r2.headers["etag"] == tag
+    r3 = client.get(url, headers={"If-None-Match": '"other", ' + tag})
+    assert r3.status_code == 304
+    assert client.get(url, headers={"If-None-Match": '"other"'}).status_code == 200
+    # HEAD matches GET without the body
+    h = client.head(url)
+    assert h.status_code == 200 and h.content == b""
+    for k in ("content-type", "etag", "content-length", "link", "content-location", "vary"):
+        assert h.headers[k] == r.headers[k]
+    if ext in PARSERS:
+        g = Graph().parse(data=r.content, format=PARSERS[ext])
+        assert (URIRef(WORKSHOP), URIRef("https://schema.org/name"), None) in g
+    elif ext in ("trig", "nq"):
+        ds = Dataset().parse(data=r.content, format="trig" if ext == "trig" else "nquads")
+        assert URIRef(RECORD) in {c.identifier for c in ds.graphs()}
+
+
+def test_etags_differ_per_variant(client: httpx.Client) -> None:
+    tags = {client.get(f"{DOC}.{ext}").headers["etag"] for ext in TYPES}
+    assert len(tags) == len(TYPES)
+    assert client.get(f"{DOC}.ttl").headers["etag"] == client.get(f"{DOC}.ttl").headers["etag"]
+
+
+def test_generic_document_is_negotiated(client: httpx.Client) -> None:
+    r = client.get(DOC, headers={"Accept": "application/n-triples"})
+    assert r.status_code == 200
+    assert r.headers["content-type"] == "application/n-triples"
+    assert r.headers["content-location"] == f"{client.base_url}{DOC}.nt"
+    assert r.headers["vary"] == "Accept"
+    assert client.get(DOC, headers={"Accept": BROWSER}).headers["content-type"] == TYPES["html"]
+
+
+def test_406_only_when_nothing_fits(client: httpx.Client) -> None:
+    for url in (THING, DOC):
+        r = client.get(url, headers={"Accept": "image/png, application/pdf"})
+        assert r.status_code == 406
+        assert r.headers["content-type"] == "application/problem+json"
+        assert "text/turtle" in r.json()["available"]
+    assert client.get(THING, headers={"Accept": "image/png, */*;q=0.1"}).status_code == 303
+
+
+def test_unknown_iri_is_404(client: httpx.Client) -> None:
+    for url in ("/id/event/no-such-event", "/doc/id/event/no-such-event.ttl", "/doc/id/event/no-such-event",
+                "/record/nothing", "/nowhere"):
+        r = client.get(url, headers={"Accept": "text/turtle"})
+        assert r.status_code == 404, url
+        assert r.headers["content-type"] == "application/problem+json"
+        assert r.json()["status"] == 404
+    r = client.get("/id/event/no-such-event", headers={"Accept": BROWSER})
+    assert r.status_code == 404 and r.headers["content-type"] == TYPES["html"]
+    assert "Not found" in r.text
+    assert client.head("/id/event/no-such-event").status_code == 404
+
+
+def test_record_document_holds_the_whole_record(client: httpx.Client, site: Running) -> None:
+    r = client.get("/record/aichr-tip-workshop-2018", headers={"Accept": "application/trig"})
+    assert r.status_code == 303
+    doc = client.get(r.headers["location"])
+    ds = Dataset().parse(data=doc.content, format="trig")
+    g = ds.graph(URIRef(RECORD))
+    assert len(g) == site.project.store.count(RECORD)
+
+
+def test_minted_iris_answer_locally(client: httpx.Client) -> None:
+    r = client.get(f"{DOC}.ttl")
+    g = Graph().parse(data=r.content, format="turtle")
+    ours = {str(t) for t in g.all_nodes() if str(t).startswith("https://w3id.org/eventkg/id/")}
+    assert len(ours) > 10
+    for iri in sorted(ours)[:15]:
+        local = iri.replace("https://w3id.org/eventkg/", "/")
+        assert client.get(local, headers={"Accept": "text/turtle"}).status_code == 303, iri
+
+
+def test_ontology(client: httpx.Client) -> None:
+    r = client.get("/ontology", headers={"Accept": "text/turtle"})
+    assert r.status_code == 303 and r.headers["location"].endswith("/doc/ontology.ttl")
+    g = Graph().parse(data=client.get(r.headers["location"]).content, format="turtle")
+    assert (URIRef("https://w3id.org/eventkg/ontology"), None, URIRef("http://www.w3.org/2002/07/owl#Ontology")) in g
+    r = client.get("/ontology", headers={"Accept": BROWSER})
+    assert r.headers["location"].endswith("/doc/ontology.html")
+    page = client.get(r.headers["location"])
+    assert page.headers["content-type"] == TYPES["html"]
+    assert 'id="Workshop"' in page.text          # ontology#Workshop lands on its term
+    assert "workshop" in page.text.lower()
+    for ext in ("jsonld", "nt", "rdf"):
+        assert client.get(f"/doc/ontology.{ext}").status_code == 200
+
+
+def test_shapes_and_context(client: httpx.Client, site: Running) -> None:
+    r = client.get("/shapes", headers={"Accept": "text/turtle"})
+    assert r.status_code == 303
+    g = Graph().parse(data=client.get(r.headers["location"]).content, format="turtle")
+    assert (None, None, URIRef("http://www.w3.org/ns/shacl#NodeShape")) in g
+    assert client.get("/doc/shapes.html").headers["content-type"] == TYPES["html"]
+    ctx = site.project.settings.path(site.project.settings.context)
+    r = client.get("/ontology/context.jsonld")
+    if not ctx.is_file():
+        assert r.status_code == 404
+        return
+    assert r.status_code == 200
+    assert r.headers["content-type"] == "application/ld+json"
+    assert "@context" in r.json()
+    assert r.headers["access-control-allow-origin"] == "*"
+
+
+def test_void_and_dcat(client: httpx.Client) -> None:
+    r = client.get("/.well-known/void")
+    assert r.status_code == 200
+    assert r.headers["content-type"] == TYPES["ttl"]
+    assert r.headers["content-location"].endswith("/doc/dataset.ttl")
+    g = Graph().parse(data=r.content, format="turtle")
+    VOID = "http://rdfs.org/ns/void#"
+    DCAT = "http://www.w3.org/ns/dcat#"
+    ds = URIRef("https://w3id.org/eventkg/dataset")
+    assert (ds, URIRef(VOID + "sparqlEndpoint"), URIRef(f"{client.base_url}/sparql")) in g
+    dumps = {str(o) for o in g.objects(ds, URIRef(VOID + "dataDump"))}
+    assert {f"{client.base_url}/dumps/eventkg.{e}" for e in ("ttl", "nq", "jsonld")} <= dumps
+    assert (ds, URIRef(VOID + "exampleResource"), URIRef(WORKSHOP)) in g
+    assert (ds, URIRef(VOID + "vocabulary"), URIRef("https://w3id.org/eventkg/ontology")) in g
+    assert (ds, URIRef(VOID + "vocabulary"), URIRef("https://schema.org/")) in g
+    assert len(list(g.objects(ds, URIRef(DCAT + "distribution")))) >= 3
+    assert (None, URIRef(DCAT + "endpointURL"), URIRef(f"{client.base_url}/sparql")) in g
+    assert client.get("/.well-known/void", headers={"Accept": "application/ld+json"}).headers["content-type"] == \
+        "application/ld+json"
+    assert client.get("/dataset", headers={"Accept": "text/turtle"}).headers["location"].endswith("/doc/dataset.ttl")
+
+
+@pytest.mark.parametrize("name,ctype,fmt", [("eventkg.ttl", TYPES["ttl"], "turtle"),
+                                            ("eventkg.nq", TYPES["nq"], "nquads"),
+                                            ("eventkg.jsonld", TYPES["jsonld"], "json-ld")])
+def test_dumps(client: httpx.Client, site: Running, name: str, ctype: str, fmt: str) -> None:
+    r = client.get(f"/dumps/{name}")
+    assert r.status_code == 200
+    assert r.headers["content-type"] == ctype
+    tag = r.headers["etag"]
+    assert client.get(f"/dumps/{name}", headers={"If-None-Match": tag}).status_code == 304
+    if fmt == "nquads":
+        ds = Dataset().parse(data=r.content, format="nquads")
+        assert sum(len(g) for g in ds.graphs()) == site.project.store.count()
+    elif fmt == "turtle":
+        assert len(Graph().parse(data=r.content, format="turtle")) > 1000
+    else:
+        assert "@context" in json.loads(r.content)
+    assert client.get("/dumps/eventkg.zip").status_code == 404
+
+
+def test_sitemap_and_robots(client: httpx.Client) -> None:
+    r = client.get("/sitemap.xml")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/xml"
+    assert f"<loc>{client.base_url}{DOC}.html</loc>" in r.text
+    assert f"Sitemap: {client.base_url}/sitemap.xml" in client.get("/robots.txt").text
+
+
+def test_head_on_a_thing(client: httpx.Client) -> None:
+    g = client.get(THING, headers={"Accept": "text/turtle"})
+    h = client.head(THING, headers={"Accept": "text/turtle"})
+    assert h.status_code == 303 and h.headers["location"] == g.headers["location"] and h.content == b""
