@@ -1,0 +1,127 @@
+"""The HTML pages, read as HTML: index, resource pages with labels and evidence, the document text with the
+cited passage marked, search, the query page with named queries and results, error pages."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import httpx
+
+from httpsite import DOCUMENT, WORKSHOP, Running, client, site  # noqa: F401
+
+PAGE = "/doc/id/event/aichr-tip-workshop-2018.html"
+HTML = "text/html; charset=utf-8"
+
+
+class Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.hrefs: list[str] = []
+        self.marks: list[str] = []
+        self._in_mark = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "a":
+            self.hrefs.append(dict(attrs).get("href") or "")
+        if tag == "mark":
+            self._in_mark += 1
+            self.marks.append("")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "mark":
+            self._in_mark -= 1
+
+    def handle_data(self, data: str) -> None:
+        if self._in_mark:
+            self.marks[-1] += data
+
+
+def parse(text: str) -> Links:
+    p = Links()
+    p.feed(text)
+    return p
+
+
+def test_index(client: httpx.Client) -> None:
+    r = client.get("/", headers={"Accept": "text/html"})
+    assert r.status_code == 200 and r.headers["content-type"] == HTML
+    links = parse(r.text).hrefs
+    assert f"{client.base_url}{PAGE}" in links
+    assert f"{client.base_url}/sparql" in links
+    assert f"{client.base_url}/.well-known/void" in links
+    assert f"{client.base_url}/dumps/eventkg.ttl" in links
+    assert 'name="q"' in r.text   # the search box
+    assert "Regional Workshop on Prevention Strategies" in r.text
+
+
+def test_resource_page(client: httpx.Client, site: Running) -> None:
+    r = client.get(PAGE)
+    assert r.status_code == 200
+    t = r.text
+    assert "<h1>Regional Workshop on Prevention Strategies" in t
+    assert WORKSHOP in t
+    # types and properties by label, not raw IRIs
+    assert ">workshop</a>" in t
+    assert ">sponsor</a>" in t and ">organizer</a>" in t
+    assert ">Embassy of Turkey in Hanoi</a>" in t
+    assert ">Hanoi</a>" in t
+    # evidence: the supporters' quote, marked in the source text, with a link into the document
+    marks = parse(t).marks
+    assert any("Embassy of Turkey in Hanoi" in m for m in marks)
+    hrefs = parse(t).hrefs
+    doc_links = [h for h in hrefs if "/doc/id/document/aichr-tip-workshop-2018-06-26.html?hl=" in h]
+    assert doc_links
+    # links to the formats and incoming links
+    assert f"{client.base_url}/doc/id/event/aichr-tip-workshop-2018.ttl" in hrefs
+    assert "Links to this resource" in t
+
+
+def test_document_page_marks_the_cited_passage(client: httpx.Client, source_text: str = "") -> None:
+    page = client.get(PAGE).text
+    link = next(h for h in parse(page).hrefs if "hl=" in h and "aichr-tip-workshop-2018-06-26" in h)
+    r = client.get(link)
+    assert r.status_code == 200
+    a, b = map(int, re.search(r"hl=(\d+)-(\d+)", link).groups())  # type: ignore[union-attr]
+    target = re.search(r'<mark class="target" id="hl">(.*?)</mark>', r.text, re.S)
+    assert target is not None
+    assert "HANOI, 26 June 2018" in r.text  # the full text is shown
+    assert b > a
+
+
+def test_search(client: httpx.Client) -> None:
+    r = client.get("/search", params={"q": "hanoi"})
+    assert r.status_code == 200
+    assert f"{client.base_url}/doc/id/place/hanoi.html" in parse(r.text).hrefs
+    r = client.get("/search", params={"q": '"> } DROP ALL'})
+    assert r.status_code == 200 and "0 resource(s)" in r.text
+
+
+def test_query_page_lists_named_queries_and_shows_results(client: httpx.Client, site: Running) -> None:
+    lib = site.project.queries
+    page = client.get("/sparql", headers={"Accept": "text/html"}).text
+    for q in lib.values():
+        assert q.title.replace("'", "&#39;") in page or q.title in page
+    name = sorted(lib)[0]
+    r = client.get(f"/queries/{name}", headers={"Accept": "text/html"})
+    assert r.status_code == 200 and r.headers["content-type"] == HTML
+    assert '<table class="results">' in r.text
+    assert "row(s)" in r.text
+    downloads = [h for h in parse(r.text).hrefs if "format=" in h]
+    assert any("format=csv" in h for h in downloads)
+    got = client.get(next(h for h in downloads if "format=csv" in h))
+    assert got.status_code == 200 and got.headers["content-type"] == "text/csv; charset=utf-8"
+    # a query typed into the page
+    r = client.post("/sparql", data={"query": "SELECT ?s WHERE { ?s a <https://schema.org/Event> }"},
+                    headers={"Accept": "text/html"})
+    assert r.status_code == 200 and '<table class="results">' in r.text
+    r = client.post("/sparql", data={"query": "SELECT ?s WHERE { ?s"}, headers={"Accept": "text/html"})
+    assert r.status_code == 400 and "error-box" in r.text
+
+
+def test_error_pages_for_people(client: httpx.Client) -> None:
+    r = client.get("/doc/id/event/nothing-here.html", headers={"Accept": "text/html"})
+    assert r.status_code == 404 and r.headers["content-type"] == HTML
+    assert "<h1>Not found</h1>" in r.text
+    r = client.get("/doc/id/event/nothing-here.html", headers={"Accept": "application/json"})
+    assert r.headers["content-type"] == "application/problem+json"

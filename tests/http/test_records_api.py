@@ -1,0 +1,176 @@
+"""The records API: POST /records, PUT and DELETE /records/{id}; validation, tokens, limits; and that a
+write is seen at once by queries, documents and pages."""
+
+from __future__ import annotations
+
+import json
+from typing import Iterator
+
+import httpx
+import pytest
+from rdflib import Graph, URIRef
+
+from httpsite import TOKEN, Running, backend_params, loaded_project, start
+
+RECORD = "https://w3id.org/eventkg/record/http-test"
+TOPIC = "https://w3id.org/eventkg/id/topic/http-test-topic"
+AUTH = {"Authorization": f"Bearer {TOKEN}"}
+TTL = {"Content-Type": "text/turtle", **AUTH}
+
+GOOD = """@base <https://w3id.org/eventkg/id/> .
+@prefix ekg: <https://w3id.org/eventkg/ontology#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix dcterms: <http://purl.org/dc/terms/> .
+@prefix prov: <http://www.w3.org/ns/prov#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+<https://w3id.org/eventkg/record/http-test> a ekg:Record ;
+    dcterms:title "A record added over HTTP"@en ;
+    dcterms:license <https://creativecommons.org/licenses/by/4.0/> ;
+    prov:wasDerivedFrom <document/aichr-tip-workshop-2018-06-26> ;
+    dcterms:modified "2026-11-27"^^xsd:date .
+<topic/http-test-topic> a skos:Concept ;
+    skos:prefLabel "a topic added over HTTP"@en ;
+    skos:definition "A topic that the HTTP tests add and remove."@en ;
+    skos:inScheme <scheme/topics> ;
+    skos:broader <topic/trafficking-in-persons> .
+"""
+BAD = GOOD.replace('dcterms:title "A record added over HTTP"@en ;', "").replace(
+    'skos:prefLabel "a topic added over HTTP"@en ;', "")
+RENAMED = GOOD.replace("a topic added over HTTP", "a topic renamed over HTTP")
+
+
+@pytest.fixture(scope="module", params=backend_params(), ids=lambda p: p)
+def writable(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Running]:
+    project = loaded_project(request, tmp_path_factory.mktemp("rw"))
+    running = start(project, allow_update=True, token=TOKEN, workers=1, max_body=20_000)
+    try:
+        yield running
+    finally:
+        running.stop()
+        project.close()
+
+
+@pytest.fixture
+def c(writable: Running) -> Iterator[httpx.Client]:
+    with writable.client() as client:
+        yield client
+        client.delete("/records/http-test", headers=AUTH)
+
+
+def _ask(c: httpx.Client, q: str) -> bool:
+    return bool(c.get("/sparql", params={"query": q}).json()["boolean"])
+
+
+def test_post_validates_and_adds(c: httpx.Client) -> None:
+    assert c.get("/id/topic/http-test-topic").status_code == 404
+    r = c.post("/records", content=GOOD, headers=TTL)
+    assert r.status_code == 201, r.text
+    assert r.headers["location"] == f"{c.base_url}/record/http-test"
+    body = r.json()
+    assert body["records"][0]["iri"] == RECORD and body["conforms"] is True
+    # seen at once by queries (in the workers), documents and pages
+    assert _ask(c, f"ASK {{ <{TOPIC}> ?p ?o }}")
+    assert c.get("/id/topic/http-test-topic", headers={"Accept": "text/turtle"}).status_code == 303
+    assert "a topic added over HTTP" in c.get("/doc/id/topic/http-test-topic.html").text
+    # the same record again is a conflict
+    r = c.post("/records", content=GOOD, headers=TTL)
+    assert r.status_code == 409
+    assert r.headers["content-type"] == "application/problem+json"
+
+
+def test_post_json_ld(c: httpx.Client) -> None:
+    g = Graph().parse(data=GOOD, format="turtle")
+    body = g.serialize(format="json-ld")
+    r = c.post("/records", content=body, headers={"Content-Type": "application/ld+json", **AUTH})
+    assert r.status_code == 201, r.text
+
+
+def test_non_conforming_is_422_and_nothing_is_written(c: httpx.Client) -> None:
+    r = c.post("/records", content=BAD, headers=TTL)
+    assert r.status_code == 422
+    assert r.headers["content-type"] == "application/problem+json"
+    p = r.json()
+    assert p["status"] == 422 and "nothing was written" in p["detail"]
+    found = {(v["focus_node"], v["path"]) for v in p["violations"]}
+    assert ("record:http-test", "dcterms:title") in found
+    assert ("id:topic/http-test-topic", "skos:prefLabel") in found
+    assert all(v["message"] for v in p["violations"])
+    assert "report" not in p
+    assert not _ask(c, f"ASK {{ GRAPH <{RECORD}> {{ ?s ?p ?o }} }}")
+    # the full sh:ValidationReport, on request
+    full = c.post("/records?report=full", content=BAD, headers=TTL).json()
+    rep = Graph().parse(data=full["report"], format="turtle")
+    SH = "http://www.w3.org/ns/shacl#"
+    assert (None, URIRef(SH + "conforms"), None) in rep
+    r = c.post("/records", content=BAD, headers={**TTL, "Accept": "text/turtle"})
+    assert r.status_code == 422 and r.headers["content-type"] == "text/turtle; charset=utf-8"
+    rep = Graph().parse(data=r.text, format="turtle")
+    assert len(list(rep.subjects(None, URIRef(SH + "ValidationResult")))) == 2
+
+
+def test_put_replaces_and_delete_removes(c: httpx.Client) -> None:
+    r = c.put("/records/http-test", content=GOOD, headers=TTL)
+    assert r.status_code == 201, r.text
+    r = c.put("/records/http-test", content=RENAMED, headers=TTL)
+    assert r.status_code == 200, r.text
+    assert _ask(c, f'ASK {{ <{TOPIC}> ?p "a topic renamed over HTTP"@en }}')
+    assert not _ask(c, f'ASK {{ <{TOPIC}> ?p "a topic added over HTTP"@en }}')
+    # a body holding another record than the URL names
+    assert c.put("/records/other", content=GOOD, headers=TTL).status_code == 400
+    # a failed replace keeps the old version
+    assert c.put("/records/http-test", content=BAD, headers=TTL).status_code == 422
+    assert _ask(c, f'ASK {{ <{TOPIC}> ?p "a topic renamed over HTTP"@en }}')
+    r = c.delete("/records/http-test", headers=AUTH)
+    assert r.status_code == 204
+    assert not _ask(c, f"ASK {{ <{TOPIC}> ?p ?o }}")
+    assert c.get("/id/topic/http-test-topic").status_code == 404
+    r = c.delete("/records/http-test", headers=AUTH)
+    assert r.status_code == 404 and r.headers["content-type"] == "application/problem+json"
+
+
+def test_tokens(c: httpx.Client, writable: Running) -> None:
+    r = c.post("/records", content=GOOD, headers={"Content-Type": "text/turtle"})
+    assert r.status_code == 401 and r.headers["www-authenticate"].startswith("Bearer")
+    r = c.post("/records", content=GOOD, headers={"Content-Type": "text/turtle", "Authorization": "Bearer nope"})
+    assert r.status_code == 401
+    assert c.delete("/records/topics").status_code == 401
+    assert c.delete("/records/topics", headers={"Authorization": "Basic dXNlcjpwYXNz"}).status_code == 401
+    ro = start(writable.project, workers=0)
+    try:
+        r = httpx.post(ro.url + "/records", content=GOOD, headers=TTL)
+        assert r.status_code == 403 and r.headers["content-type"] == "application/problem+json"
+        assert httpx.delete(ro.url + "/records/topics", headers=AUTH).status_code == 403
+    finally:
+        ro.stop()
+
+
+def test_bad_bodies(c: httpx.Client) -> None:
+    big = GOOD + "# " + "x" * 30_000 + "\n"
+    r = c.post("/records", content=big, headers=TTL)
+    assert r.status_code == 413
+    assert r.headers["content-type"] == "application/problem+json"
+    assert r.json()["limit"] == 20_000
+
+    def chunks() -> Iterator[bytes]:  # no Content-Length: the limit still holds
+        for _ in range(10):
+            yield b"# " + b"y" * 4000 + b"\n"
+
+    r = c.post("/records", content=chunks(), headers=TTL)
+    assert r.status_code == 413
+    r = c.post("/records", content=GOOD, headers={"Content-Type": "application/pdf", **AUTH})
+    assert r.status_code == 415
+    r = c.post("/records", content="@prefix x: <urn:x> . x:a x:b", headers=TTL)
+    assert r.status_code == 400
+    assert "line" in r.json()["detail"]
+    r = c.post("/sparql", content="SELECT * WHERE { ?s ?p ?o } #" + "z" * 30_000,
+               headers={"Content-Type": "application/sparql-query"})
+    assert r.status_code == 413
+
+
+def test_errors_render_as_pages_for_browsers(c: httpx.Client) -> None:
+    r = c.post("/records", content=BAD, headers={**TTL, "Accept": "text/html"})
+    assert r.status_code == 422
+    assert r.headers["content-type"] == "text/html; charset=utf-8"
+    assert "dcterms:title" in r.text and "id:topic/http-test-topic" in r.text
+    data = json.loads(c.post("/records", content=BAD, headers={**TTL, "Accept": "application/json"}).text)
+    assert data["status"] == 422
