@@ -1,9 +1,15 @@
 """Records + shapes (+ the part of the graph they reach) -> a ValidationReport value.
 
 pySHACL runs on a plain rdflib graph holding exactly what it must see: the new records, the ontology, and
-the context the records point into (every triple about each IRI they reference but do not describe), with
-the records' own nodes as focus nodes. So a record may refer to an organisation already in the store, and
-a batch is checked in time that depends on its size, not on the store's.
+the context the records reach in the store (see ``Validator.context``), with the records' own nodes (and the
+shapes' ``sh:targetNode`` nodes, such as the ontology IRI for the whole-graph checks) as focus nodes. So a
+record may refer to an organisation already in the store, and a batch is checked in time that depends on
+its size, not on the store's.
+
+Two things keep that time linear (measured, docs/benchmarks.md): the focus nodes are handed to pySHACL as
+a set (it tests membership once per targeted node), and SPARQL-based constraints run on Oxigraph over the
+same triples: rdflib's engine evaluates our shapes' quote and whole-graph checks by nested loops (20 s for
+the workshop record, hours for 1M triples), Oxigraph in milliseconds.
 """
 
 from __future__ import annotations
@@ -15,14 +21,19 @@ from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 import pyoxigraph as ox
-from pyshacl import validate as shacl_validate
-from rdflib import BNode, Graph, Literal, URIRef
+from pyshacl import Validator as _ShaclValidator
+from pyshacl.graph_abstraction import DataGraph
+from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.namespace import SH
+from rdflib.query import Result
 from rdflib.term import Node
 
+from . import terms
 from .load import Record
 from .namespaces import PREFIXES, RDF
 from .store.base import Store, Triples
+
+_RDF_SUBJECT = str(RDF.subject)
 
 _SEVERITY = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
@@ -116,12 +127,86 @@ def _path_text(g: Graph, path: Node | None) -> str | None:
     return _short(path)
 
 
+class _DataGraph(Graph):
+    """The graph pySHACL validates: a plain rdflib graph for its core constraints, whose SPARQL queries (the
+    shapes' ``sh:sparql`` constraints) run on an Oxigraph copy of the same triples. A query Oxigraph cannot
+    run (a custom function, say) falls back to rdflib's engine."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.oxigraph = ox.Store()
+
+    def add_both(self, triples: Iterable[ox.Triple]) -> None:
+        quads, add, conv = [], self.add, terms.to_rdflib
+        for t in triples:
+            add((conv(t.subject), conv(t.predicate), conv(t.object)))  # type: ignore[arg-type]
+            quads.append(ox.Quad(t.subject, t.predicate, t.object))
+        self.oxigraph.extend(quads)
+
+    def add_graph(self, g: Graph) -> None:
+        self += g
+        to_ox = terms.to_oxigraph
+        self.oxigraph.extend(ox.Quad(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in g)  # type: ignore[arg-type]
+
+    def query(self, query_object: Any, processor: Any = "sparql", result: Any = "sparql", initNs: Any = None,
+              initBindings: Any = None, use_store_provided: bool = True, **kwargs: Any) -> Result:  # noqa: N803
+        if not isinstance(query_object, str):
+            return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
+        try:
+            subs = {ox.Variable(str(k)): terms.to_oxigraph(v) for k, v in (initBindings or {}).items()}
+            res = self.oxigraph.query(query_object, substitutions=subs,  # type: ignore[arg-type]
+                                      prefixes={str(k): str(v) for k, v in (initNs or {}).items()})
+            return _result(res)
+        except (SyntaxError, ValueError, TypeError, OSError, RuntimeError):
+            return super().query(query_object, processor, result, initNs, initBindings, use_store_provided, **kwargs)
+
+
+def _result(res: Any) -> Result:
+    if isinstance(res, ox.QueryBoolean):
+        out = Result("ASK")
+        out.askAnswer = bool(res)
+        return out
+    if isinstance(res, ox.QuerySolutions):
+        out = Result("SELECT")
+        names = [v.value for v in res.variables]
+        out.vars = [Variable(n) for n in names]
+        conv = terms.to_rdflib
+        rows = []
+        for sol in res:
+            row = {}
+            for i, n in enumerate(names):
+                t = sol[i]
+                if t is not None:
+                    row[Variable(n)] = conv(t)
+            rows.append(row)
+        out.bindings = rows  # type: ignore[assignment]
+        return out
+    out = Result("CONSTRUCT")
+    out.graph = terms.graph_from_triples(res)
+    return out
+
+
+class _FocusSetValidator(_ShaclValidator):
+    """pySHACL's validator, with the focus nodes kept in a set: it checks every node a shape targets against
+    them, which on a list is quadratic in the batch size."""
+
+    def make_executor(self) -> Any:
+        executor = super().make_executor()
+        if executor.focus_nodes:
+            executor.focus_nodes = frozenset(executor.focus_nodes)  # type: ignore[assignment]
+        return executor
+
+
 class Validator:
     """SHACL shapes and the ontology, parsed once; validates records against them."""
 
     def __init__(self, shapes: Graph, ontology: Graph) -> None:
         self.shapes = shapes
         self.ontology = ontology
+        # Nodes the shapes always target (the whole-graph checks hang on the ontology IRI): focus nodes of
+        # every validation, as they are of a validation of the whole graph.
+        self.target_nodes = sorted({t for t in shapes.objects(None, SH.targetNode) if isinstance(t, URIRef)},
+                                   key=str)
 
     @classmethod
     def from_files(cls, shapes_path: Path, ontology_path: Path) -> "Validator":
@@ -140,7 +225,17 @@ class Validator:
         return cls(*graphs)
 
     def context(self, records: Sequence[Record], store: Store | None, exclude: Iterable[str] = ()) -> Graph:
-        """Every triple of the store about the IRIs the records reference but do not describe."""
+        """The part of the store the shapes reach from the records:
+
+        1. every triple about each IRI the records reference but do not describe (the types and labels that
+           ``sh:class`` and the like check);
+        2. the assertions about those IRIs (``rdf:subject``), which the whole-graph checks look for behind
+           every fact in the data graph, these included.
+
+        Nodes a record describes are taken as the record states them: the store gives literals back
+        normalised (Oxigraph stores ``xsd:nonNegativeInteger`` as ``xsd:integer``), so their stored copies
+        would clash with the record's own. ``exclude``: records whose stored versions are left out (they are
+        being replaced)."""
         if store is None:
             return Graph()
         described: set[str] = set()
@@ -152,15 +247,31 @@ class Validator:
                 if isinstance(t.object, ox.NamedNode):
                     referenced.add(t.object.value)
         wanted = sorted(referenced - described)
-        if not wanted:
-            return Graph()
         out = Graph()
+        if not wanted:
+            return out
         skip = set(exclude)
         graphs = [g for g in store.records() if g not in skip] if skip else None
-        for i in range(0, len(wanted), 500):
-            values = " ".join(f"<{iri}>" for iri in wanted[i:i + 500])
-            q = f"CONSTRUCT {{ ?x ?p ?o }} WHERE {{ VALUES ?x {{ {values} }} ?x ?p ?o }}"
-            res = store.query(q, default_graphs=graphs) if graphs else store.query(q)
+        out += self._about(store, wanted, graphs)
+        subjects = sorted({str(s) for s in out.subjects() if isinstance(s, URIRef)})
+        out += self._about(store, subjects, graphs, via=_RDF_SUBJECT)
+        return out
+
+    @staticmethod
+    def _about(store: Store, iris: list[str], graphs: list[str] | None, via: str | None = None) -> Graph:
+        """Every triple about the IRIs (with ``via``: about the nodes that point to them by ``via``), in
+        ``graphs`` (None: all)."""
+        out = Graph()
+        if graphs is not None and not graphs:
+            return out
+        for i in range(0, len(iris), 500):
+            values = " ".join(f"<{iri}>" for iri in iris[i:i + 500])
+            if via is None:
+                q = f"CONSTRUCT {{ ?x ?p ?o }} WHERE {{ VALUES ?x {{ {values} }} ?x ?p ?o }}"
+            else:
+                q = (f"CONSTRUCT {{ ?a ?p ?o }} WHERE {{ VALUES ?x {{ {values} }} ?a <{via}> ?x . "
+                     f"?a ?p ?o }}")
+            res = store.query(q, default_graphs=graphs) if graphs is not None else store.query(q)
             assert isinstance(res, Triples)
             out += res.graph
         return out
@@ -169,23 +280,28 @@ class Validator:
                  replacing: bool = False) -> ValidationReport:
         """Check ``records`` against the shapes, in the context of ``store`` (if given). With ``replacing``,
         the records' current versions in the store are not part of the context."""
-        data = Graph()
+        data = _DataGraph()
         focus: set[Node] = set()
         origin: dict[Node, str] = {}
+        conv = terms.to_rdflib
         for r in records:
-            g = r.to_rdflib()
-            data += g
-            for s in set(g.subjects()):
-                focus.add(s)
-                origin.setdefault(s, r.source)
-        data += self.ontology
-        data += self.context(records, store, exclude=[r.iri for r in records] if replacing else ())
+            data.add_both(r.triples)
+            for t in r.triples:
+                s = conv(t.subject)
+                if s not in origin:
+                    focus.add(s)  # type: ignore[arg-type]
+                    origin[s] = r.source  # type: ignore[index]
         if not focus:
             return ValidationReport(True, [], Graph(), 0)
-        conforms, report_graph, _ = shacl_validate(
-            data, shacl_graph=self.shapes, inference="none", allow_warnings=True, allow_infos=True,
-            focus_nodes=sorted(focus, key=str), advanced=True,
+        data.add_graph(self.ontology)
+        data.add_graph(self.context(records, store, exclude=[r.iri for r in records] if replacing else ()))
+        focus.update(self.target_nodes)
+        validator = _FocusSetValidator(
+            DataGraph.from_rdflib(data), shacl_graph=self.shapes,
+            options={"inference": "none", "allow_warnings": True, "allow_infos": True, "advanced": True,
+                     "inplace": True, "focus_nodes": sorted(focus, key=str)},
         )
+        conforms, report_graph, _ = validator.run()
         results = self._results(report_graph, origin)
         return ValidationReport(bool(conforms), results, report_graph, len(focus))
 
