@@ -213,6 +213,9 @@ class Builder:
             out.append(f"\n# --- {name} " + "-" * max(3, 90 - len(name)) + "\n")
             if name in self.section_notes:
                 out += [f"# {line}\n" for line in self.section_notes[name].splitlines()]
+            if name == "evidence":  # in text order
+                triples = sorted(triples, key=lambda t: [int(x) if x.isdigit() else x
+                                                         for x in re.split(r"(\d+)", str(t[0]))])
             out.append(_subjects_block(triples))
         text = "".join(out)
         parsed = Graph().parse(data=text, format="turtle")

@@ -1,0 +1,5 @@
+# Evidence with two position selectors.
+# expect: ekgsh:Evidence-positionSelector sh:QualifiedMaxCountConstraintComponent
+# message: exactly one position selector
+# severity: Violation
+INSERT { ?e oa:hasSelector <evidence/extra/position> . <evidence/extra/position> a oa:TextPositionSelector ; oa:start "0"^^xsd:nonNegativeInteger ; oa:end "6"^^xsd:nonNegativeInteger } WHERE { ?e oa:hasSelector ?q . ?q oa:exact "GENEVA" .  }

@@ -1,0 +1,3 @@
+# Start and end given as xsd:dateTime.
+# exercises: ekgsh:Dates-datatype ekgsh:Event-dateOrder
+DELETE { <event/example-workshop-2021> schema:startDate ?s ; schema:endDate ?e . ?a rdf:object ?s . ?b rdf:object ?e } INSERT { <event/example-workshop-2021> schema:startDate "2021-03-01T09:00:00"^^xsd:dateTime ; schema:endDate "2021-03-02T17:00:00"^^xsd:dateTime . ?a rdf:object "2021-03-01T09:00:00"^^xsd:dateTime . ?b rdf:object "2021-03-02T17:00:00"^^xsd:dateTime } WHERE { <event/example-workshop-2021> schema:startDate ?s ; schema:endDate ?e . ?a rdf:subject <event/example-workshop-2021> ; rdf:predicate schema:startDate . ?b rdf:subject <event/example-workshop-2021> ; rdf:predicate schema:endDate }

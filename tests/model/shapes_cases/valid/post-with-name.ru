@@ -1,0 +1,3 @@
+# A post named with schema:name (with its assertion) instead of rdfs:label.
+# exercises: ekgsh:PostShape
+DELETE { <post/example-director-of-research> rdfs:label ?l } INSERT { <post/example-director-of-research> schema:name "Director of Research"@en . <assertion/example/post-name> a ekg:Assertion ; rdf:subject <post/example-director-of-research> ; rdf:predicate schema:name ; rdf:object "Director of Research"@en ; ekg:basis <basis/stated> ; ekg:evidence ?e } WHERE { <post/example-director-of-research> rdfs:label ?l . ?e oa:hasSelector ?q . ?q oa:exact "Dr Ana Example, Director of Research of the Example Ministry, highlighted in her opening remarks" }
