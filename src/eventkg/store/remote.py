@@ -713,11 +713,13 @@ class RemoteStore(Store):
             ops.append("INSERT { GRAPH ?g { ?s ?p ?o } } WHERE { VALUES (?st ?g) { " + values +
                        " } GRAPH ?st { ?s ?p ?o } }")
         ops += [f"ADD SILENT <{s}> TO DEFAULT" for s, t in staged if t is None]
-        ops += [f"DROP SILENT GRAPH <{s}>" for s, _ in staged]
         # Not retried after the request was sent: its effect would be unknown, and a second run of the
         # swap after a first that succeeded would drop the records it wrote.
         self._post_update(" ;\n".join(ops), idempotent=False,
                           what=" (the swap may or may not have happened; check with `eventkg stats`)")
+        # Dropping the staging graphs is left out of the swap: deleting costs Oxigraph as much as inserting,
+        # and a staging graph left behind is no record (the next load drops it).
+        self._drop_quietly([s for s, _ in staged])
 
     def _drop_quietly(self, graphs: Sequence[str]) -> None:
         if not graphs or not self.update_url:
