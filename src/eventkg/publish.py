@@ -1,12 +1,304 @@
-"""`eventkg publish`: the whole site as static files, with content-negotiation rules for nginx and Apache."""
+"""`eventkg publish`: the whole site as static files, with content-negotiation rules for nginx and Apache.
+
+Every page and document is rendered by the same functions the server uses (``server/pages.py``), and the
+rules below give the same answers as ``eventkg serve``:
+
+    /id/PATH, /record/PATH, /ontology, /shapes, /dataset   303 See Other to /doc/PATH.EXT, EXT chosen by
+                                                            Accept (HTML by default), Vary: Accept
+    /doc/PATH                                               the variant chosen by Accept, Content-Location
+    /doc/PATH.EXT                                           that variant, with its media type
+    /.well-known/void                                       the dataset description (Turtle by default)
+    /, /ontology/context.jsonld, /dumps/*, /sitemap.xml, /robots.txt, /static/*
+
+What a web server's rules can do is pick by the first media type of the Accept header that we offer (then
+by any), not weigh q-values; clients that list their favourite first (browsers, curl, RDF libraries) get
+what the live server gives them. There is no SPARQL endpoint on a static site.
+"""
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
 import click
+
+from .errors import EventKGError
+from .formats import rdf_format
+from .project import Project
+from .store.base import Rows
+
+DOC = "doc/"
+THINGS = ("id/", "record/")
+VOCABULARIES = ("ontology", "shapes", "dataset")
+_SAFE_PATH = re.compile(r"[A-Za-z0-9._~\-]+(?:/[A-Za-z0-9._~\-]+)*")
+
+
+def _variants() -> list[tuple[str, str, list[str]]]:
+    """(extension, Content-Type, media types a client may ask for) of every document variant, in the
+    server's order (HTML first)."""
+    from .server.conneg import DOC_VARIANTS
+
+    out = []
+    for v in DOC_VARIANTS:
+        types = [v.media_type] + ([m for m in v.fmt.media_types if m != v.media_type] if v.fmt else [])
+        if v.fmt is None:
+            types.append("application/xhtml+xml")
+        out.append((v.ext, v.content_type, types))
+    return out
+
+
+def accept_rules(default: str) -> list[tuple[str, str]]:
+    """(regular expression on the Accept header, extension) in the order a web server must try them: a
+    variant listed first in the header, then one listed anywhere, then wildcards (the default), and any
+    other non-empty header is not acceptable ("406")."""
+    first, anywhere = [], []
+    for ext, _, types in _variants():
+        alt = "|".join(re.escape(t) for t in types)
+        first.append((rf"^\s*({alt})\s*(;|,|$)", ext))
+        anywhere.append((rf"(^|,)\s*({alt})\s*(;|,|$)", ext))
+    wild = [(r"(^|,)\s*\*/\*", default), (r"(^|,)\s*text/\*", "html")]
+    return first + anywhere + wild + [(r".", "406")]
+
+
+@dataclass
+class Published:
+    out: Path
+    resources: int = 0
+    files: int = 0
+    skipped: list[str] = field(default_factory=list)
+
+
+def resources(project: Project) -> list[str]:
+    """The site paths (``id/...``, ``record/...``) of every IRI of ours the graph names."""
+    base = project.settings.base_iri
+    q = f"""SELECT DISTINCT ?x WHERE {{ {{ ?x ?p ?o }} UNION {{ ?s ?p ?x }}
+        FILTER(isIRI(?x) && (STRSTARTS(STR(?x), "{base}id/") || STRSTARTS(STR(?x), "{base}record/"))) }}"""
+    res = project.store.query(q)
+    assert isinstance(res, Rows)
+    iris = {str(r[0]) for r in res.rows} | {g for g in project.store.records() if g.startswith(base)}
+    paths = {i[len(base):].split("#", 1)[0] for i in iris}
+    return sorted(p for p in paths if p.startswith(THINGS))
+
+
+def publish(project: Project, out: Path, base_url: str, *, progress: Callable[[int], None] | None = None) -> Published:
+    """Write the site into ``out`` (replaced as a whole once everything is written). Raises EventKGError."""
+    from .export import write_export
+    from .server import pages
+    from .server.conneg import DOC_VARIANTS, Site
+    from .server.errors import NotFound
+
+    base_url = base_url if base_url.endswith("/") else base_url + "/"
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    result = Published(out)
+
+    def write(rel: str, body: bytes) -> None:
+        p = tmp / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(body)
+        result.files += 1
+
+    try:
+        site = Site(project.settings.base_iri, base_url)
+        paths = resources(project)
+        for path in [*VOCABULARIES, *paths]:
+            if not _SAFE_PATH.fullmatch(path) or ".." in path.split("/"):
+                result.skipped.append(path)
+                continue
+            try:
+                for v in DOC_VARIANTS:
+                    write(f"{DOC}{path}.{v.ext}", pages.render_document(project, path, v, base_url))
+            except NotFound:
+                result.skipped.append(path)
+                continue
+            result.resources += 1
+            if progress:
+                progress(1)
+        write("index.html", pages.render_index_html(project, base_url).encode("utf-8"))
+        write("sitemap.xml", pages.sitemap_xml(project, base_url))
+        write("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {site.url('sitemap.xml')}\n".encode("utf-8"))
+        ctx_file = project.settings.path(project.settings.context)
+        if ctx_file.is_file():
+            write("ontology/context.jsonld", ctx_file.read_bytes())
+        ctx = pages._context(project)
+        for fmt_name, name in pages.DUMPS:
+            target = tmp / "dumps" / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with open(target, "wb") as fh:
+                write_export(project.store, rdf_format(fmt_name), fh, context=ctx)
+            result.files += 1
+        static = Path(pages.__file__).parent / "static"
+        if static.is_dir():
+            shutil.copytree(static, tmp / "static")
+        write("nginx.conf", nginx_conf(base_url).encode("utf-8"))
+        write(".htaccess", htaccess(base_url).encode("utf-8"))
+        os.chmod(tmp, 0o755)
+        old = out.with_name(f".{out.name}.old")
+        shutil.rmtree(old, ignore_errors=True)
+        if out.exists():
+            out.rename(old)
+        tmp.rename(out)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return result
+
+
+def _types() -> dict[str, str]:
+    """Extension -> Content-Type for every file the site holds."""
+    t = {ext: ctype for ext, ctype, _ in _variants()}
+    t.update({"xml": "application/xml", "txt": "text/plain; charset=utf-8", "css": "text/css; charset=utf-8",
+              "js": "text/javascript; charset=utf-8"})
+    return t
+
+
+def nginx_conf(base_url: str) -> str:
+    """An nginx ``server`` block for the site (set ``listen`` and ``root`` for your host: the published folder
+    must be at ``root`` + the path of the base URL)."""
+    from urllib.parse import urlsplit
+
+    exts = "|".join(ext for ext, _, _ in _variants())
+    pre = urlsplit(base_url).path or "/"
+    rpre = re.escape(pre)
+    types = _types()
+
+    def amap(name: str, default: str) -> str:
+        rows = "\n".join(f'    "~*{rx}" {ext};' for rx, ext in accept_rules(default))
+        return f"map $http_accept {name} {{\n    default {default};\n{rows}\n}}\n"
+
+    type_lines = "\n".join(f"        {ct.split(';')[0]} {ext};" for ext, ct in sorted(types.items())
+                           if ext not in ("txt", "css", "js"))
+    charset_types = " ".join(sorted({ct.split(";")[0] for ct in types.values() if "charset" in ct}))
+    return f"""# eventkg static site: content negotiation as `eventkg serve` does it (written by `eventkg publish`).
+# Include this file in nginx's http block; set `listen` and `root` (the published folder) for your host.
+{amap("$eventkg_ext", "html")}{amap("$eventkg_void_ext", "ttl")}
+server {{
+    listen 80;
+    root /srv/eventkg;
+    index index.html;
+    charset utf-8;
+    charset_types {charset_types};
+    types {{
+{type_lines}
+        text/plain txt;
+        text/css css;
+        text/javascript js;
+    }}
+    default_type application/octet-stream;
+
+    # things: 303 See Other to the document chosen by Accept
+    location ~ ^{rpre}((id|record)/.+|ontology|shapes|dataset)$ {{
+        set $thing $1;
+        if (!-f $document_root{pre}doc/$thing.html) {{ return 404; }}
+        if ($eventkg_ext = 406) {{ add_header Vary Accept always; return 406; }}
+        add_header Vary Accept always;
+        return 303 {base_url}doc/$thing.$eventkg_ext;
+    }}
+    location = {pre}ontology/context.jsonld {{ types {{ }} default_type application/ld+json; }}
+    # one variant of a document
+    location ~ ^{rpre}doc/(.+)\\.({exts})$ {{
+        add_header Vary Accept always;
+        add_header Content-Location {base_url}doc/$1.$2 always;
+    }}
+    # a document, negotiated
+    location ~ ^{rpre}doc/(.+)$ {{
+        set $doc $1;
+        if ($eventkg_ext = 406) {{ add_header Vary Accept always; return 406; }}
+        if (!-f $document_root{pre}doc/$doc.html) {{ return 404; }}
+        rewrite ^ {pre}doc/$doc.$eventkg_ext last;
+    }}
+    location = {pre}.well-known/void {{
+        if ($eventkg_void_ext = 406) {{ add_header Vary Accept always; return 406; }}
+        rewrite ^ {pre}doc/dataset.$eventkg_void_ext last;
+    }}
+}}
+"""
+
+
+def htaccess(base_url: str) -> str:
+    """Apache rules (mod_rewrite, mod_headers, mod_mime) for the site's folder (served at the base URL)."""
+    from urllib.parse import urlsplit
+
+    exts = "|".join(ext for ext, _, _ in _variants())
+    parts = urlsplit(base_url)
+    origin = f"{parts.scheme}://{parts.netloc}"
+    types = _types()
+
+    def conds(target: str, default: str, pattern: str, check: str) -> str:
+        blocks = []
+        for rx, ext in accept_rules(default):
+            if ext == "406":
+                blocks.append(f"RewriteCond %{{HTTP_ACCEPT}} .\n{check}RewriteRule {pattern} - [R=406,L]")
+                continue
+            blocks.append(f'RewriteCond %{{HTTP_ACCEPT}} "{rx}" [NC]\n{check}RewriteRule {pattern} '
+                          f"{target.replace('EXT', ext)}")
+        blocks.append(f"{check}RewriteRule {pattern} {target.replace('EXT', default)}")
+        return "\n".join(blocks)
+
+    # the folder is served at DOCUMENT_ROOT + the base URL's path (as for nginx)
+    thing_check = f"RewriteCond %{{DOCUMENT_ROOT}}{parts.path or '/'}doc/$1.html -f\n"
+    add_types = "\n".join(f"AddType \"{ct}\" .{ext}" for ext, ct in sorted(types.items()))
+    thing_rules = conds(f"{base_url}doc/$1.EXT [R=303,L,E=VARY_ACCEPT:1]", "html",
+                        "^((?:id|record)/.+|ontology|shapes|dataset)$", thing_check)
+    doc_rules = conds("doc/$1.EXT [L,E=VARY_ACCEPT:1]", "html", f"^doc/((?!.*\\.(?:{exts})$).+)$", thing_check)
+    void_rules = conds("doc/dataset.EXT [L,E=VARY_ACCEPT:1]", "ttl", r"^\.well-known/void$", "")
+    return f"""# eventkg static site: content negotiation as `eventkg serve` does it (written by `eventkg publish`).
+# Needs mod_rewrite, mod_headers and mod_mime, and AllowOverride FileInfo for this folder.
+Options -MultiViews
+DirectoryIndex index.html
+AddDefaultCharset off
+{add_types}
+AddType "application/ld+json" .jsonld
+<Files "context.jsonld">
+    ForceType application/ld+json
+</Files>
+
+RewriteEngine On
+RewriteBase {parts.path or "/"}
+# things: 303 See Other to the document chosen by Accept
+{thing_rules}
+# a document, negotiated
+{doc_rules}
+# the dataset description
+{void_rules}
+
+Header always set Vary "Accept" env=VARY_ACCEPT
+Header always set Vary "Accept" env=REDIRECT_VARY_ACCEPT
+<If "%{{REQUEST_URI}} =~ m#^/doc/.+\\.({exts})$#">
+    Header always set Vary "Accept"
+    Header always set Content-Location "expr={origin}%{{REQUEST_URI}}"
+</If>
+"""
 
 
 @click.command("publish")
-@click.option("--out", required=True, metavar="DIR")
-def publish_command(out: str) -> None:
-    """Write the site as static files."""
-    raise click.ClickException("not available yet")
+@click.option("--out", required=True, metavar="DIR", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder to write the site into (replaced when the new site is complete).")
+@click.option("--base-url", metavar="URL",
+              help="Where the site will be served (default: the base IRI, so the IRIs themselves resolve).")
+@click.pass_context
+def publish_command(ctx: click.Context, out: Path, base_url: str | None) -> None:
+    """Write the site as static files: every resource as .html, .ttl, .jsonld, .nt (and .nq, .trig, .rdf),
+    the index, the ontology documentation, the dumps, VoID/DCAT, a sitemap, and nginx and Apache rules."""
+    from .cli import CLIError, _project
+
+    project = _project(ctx)
+    try:
+        res = publish(project, out, base_url or project.settings.base_iri)
+    except EventKGError as e:
+        raise CLIError(e) from e
+    click.echo(f"Published {res.resources} documents ({res.files} files) to {res.out}; "
+               f"rules for nginx: {res.out / 'nginx.conf'}, Apache: {res.out / '.htaccess'}")
+    if res.skipped:
+        click.echo(f"Skipped {len(res.skipped)} IRIs that cannot be file names: {', '.join(res.skipped[:5])}",
+                   err=True)
+
+
+__all__ = ["publish", "publish_command", "nginx_conf", "htaccess", "accept_rules", "resources", "Published"]

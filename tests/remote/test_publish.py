@@ -1,0 +1,191 @@
+"""`eventkg publish`: the static site, served by nginx with the rules it writes, negotiates like the live
+server (`eventkg serve`'s app, in process, over the same project and base URL)."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import time
+from pathlib import Path
+from typing import Any, Iterator
+
+import httpx
+import pytest
+from click.testing import CliRunner
+
+from backends import free_port, wait_http  # type: ignore[import-not-found]
+from eventkg.cli import cli
+from eventkg.config import load_settings
+from eventkg.project import Project
+from eventkg.publish import accept_rules, htaccess
+from eventkg.store import EmbeddedStore
+
+BASE = "https://w3id.org/eventkg/"
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+
+ACCEPTS = [
+    None, "", "*/*", "text/html", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+    "text/turtle", "application/x-turtle", "application/ld+json", "application/n-triples", "application/n-quads",
+    "application/trig", "application/rdf+xml", "text/turtle, application/ld+json;q=0.5",
+    "application/ld+json, text/turtle;q=0.9, */*;q=0.1", "image/png",
+]
+PATHS = ["id/event/e1", "id/org/o1", "record/e1", "ontology", "shapes", "dataset", "doc/id/event/e1",
+         "doc/record/e1", "doc/ontology", ".well-known/void", "id/event/nothing", "doc/id/event/nothing"]
+
+
+def _record(slug: str) -> str:
+    return f"""@prefix ekg: <{BASE}ontology#> .
+@prefix schema: <https://schema.org/> .
+<{BASE}record/{slug}> a ekg:Record .
+<{BASE}id/event/{slug}> a schema:Event ; schema:name "Workshop {slug}"@en ;
+    schema:organizer <{BASE}id/org/o1> ; schema:startDate "2018-06-26"^^<http://www.w3.org/2001/XMLSchema#date> .
+<{BASE}id/org/o1> a schema:Organization ; schema:name "Organisation one"@en .
+"""
+
+
+@pytest.fixture(scope="module")
+def proj(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("pubproj")
+    (root / "data").mkdir()
+    for slug in ("e1", "e2"):
+        (root / "data" / f"{slug}.ttl").write_text(_record(slug), encoding="utf-8")
+    (root / "ontology.ttl").write_text(f"""@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+<{BASE}ontology> a owl:Ontology ; rdfs:label "eventkg test ontology"@en .
+<{BASE}ontology#Record> a owl:Class ; rdfs:label "Record"@en .
+""", encoding="utf-8")
+    (root / "shapes.ttl").write_text("@prefix sh: <http://www.w3.org/ns/shacl#> .\n", encoding="utf-8")
+    (root / "context.jsonld").write_text('{"@context": {"schema": "https://schema.org/"}}', encoding="utf-8")
+    (root / "queries").mkdir()
+    (root / "eventkg.toml").write_text(
+        'store = "store"\ndata = ["data"]\nontology = "ontology.ttl"\nshapes = "shapes.ttl"\n'
+        'context = "context.jsonld"\nqueries = "queries"\n', encoding="utf-8")
+    r = CliRunner().invoke(cli, ["--project", str(root), "load"], obj={}, env={"EVENTKG_STORE": ""})
+    assert r.exit_code == 0, r.output
+    return root
+
+
+@pytest.fixture(scope="module")
+def nginx_site(proj: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    if NGINX is None:
+        pytest.skip("nginx is not installed (Debian nginx-light; `make system-deps`)")
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}/"
+    out = tmp_path_factory.mktemp("site") / "www"
+    r = CliRunner().invoke(cli, ["--project", str(proj), "publish", "--out", str(out), "--base-url", base_url],
+                           obj={}, env={"EVENTKG_STORE": ""})
+    assert r.exit_code == 0, r.output
+    run = tmp_path_factory.mktemp("nginx")
+    site_conf = (out / "nginx.conf").read_text(encoding="utf-8")
+    site_conf = site_conf.replace("listen 80;", f"listen 127.0.0.1:{port};").replace("root /srv/eventkg;",
+                                                                                      f"root {out};")
+    (run / "site.conf").write_text(site_conf, encoding="utf-8")
+    temps = "".join(f"    {k}_temp_path {run}/{k};\n" for k in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    (run / "main.conf").write_text(f"""daemon off;
+worker_processes 1;
+pid {run}/nginx.pid;
+error_log {run}/error.log;
+{"user root;" if _root() else ""}
+events {{ worker_connections 64; }}
+http {{
+    access_log off;
+{temps}    include {run}/site.conf;
+}}
+""", encoding="utf-8")
+    test = subprocess.run([NGINX, "-t", "-c", str(run / "main.conf"), "-p", str(run)], capture_output=True, text=True)
+    assert test.returncode == 0, test.stderr
+    proc = subprocess.Popen([NGINX, "-c", str(run / "main.conf"), "-p", str(run)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        wait_http(base_url, 10, proc)  # type: ignore[arg-type]
+        yield base_url, out
+    finally:
+        proc.terminate()
+        proc.wait(10)
+
+
+def _root() -> bool:
+    import os
+
+    return os.geteuid() == 0
+
+
+@pytest.fixture(scope="module")
+def live(proj: Path, nginx_site: tuple[str, Path]) -> Iterator[Any]:
+    from starlette.testclient import TestClient
+
+    from eventkg.server.app import create_app
+
+    base_url, _ = nginx_site
+    settings = load_settings(proj, env={})
+    project = Project(settings, EmbeddedStore(proj / "store"))
+    app = create_app(project, base_url=base_url, workers=0)
+    with TestClient(app, base_url=base_url.rstrip("/")) as client:
+        yield client
+    project.close()
+
+
+def _headers(accept: str | None) -> dict[str, str]:
+    return {} if accept is None else {"Accept": accept}
+
+
+def test_the_site_holds_every_document_and_file(nginx_site: tuple[str, Path]) -> None:
+    _, out = nginx_site
+    for path in ("id/event/e1", "id/event/e2", "id/org/o1", "record/e1", "ontology", "shapes", "dataset"):
+        for ext in ("html", "ttl", "jsonld", "nt", "nq", "trig", "rdf"):
+            assert (out / "doc" / f"{path}.{ext}").is_file(), f"{path}.{ext}"
+    for f in ("index.html", "sitemap.xml", "robots.txt", "ontology/context.jsonld", "nginx.conf", ".htaccess",
+              "dumps/eventkg.ttl", "dumps/eventkg.nq", "dumps/eventkg.jsonld", "dumps/eventkg.trig",
+              "dumps/eventkg.nt"):
+        assert (out / f).is_file(), f
+    assert "Workshop e1" in (out / "doc/id/event/e1.html").read_text(encoding="utf-8")
+    assert "void" in (out / "doc/dataset.ttl").read_text(encoding="utf-8").lower()
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_iris_negotiate_as_the_live_server_does(nginx_site: tuple[str, Path], live: Any, path: str) -> None:
+    base_url, _ = nginx_site
+    with httpx.Client(follow_redirects=False, timeout=10) as static:
+        for accept in ACCEPTS:
+            want = live.get("/" + path, headers=_headers(accept), follow_redirects=False)
+            got = static.get(base_url + path, headers=_headers(accept))
+            if accept and "q=0.5" in accept and want.status_code == 303:
+                # a web server's rules go by the order of the Accept header, not by its q-values
+                continue
+            case = f"{path} Accept={accept!r}"
+            assert got.status_code == want.status_code, case
+            if want.status_code == 303:
+                assert got.headers["location"] == want.headers["location"], case
+                assert "Accept" in got.headers.get("vary", ""), case
+            if want.status_code == 200:
+                assert got.headers["content-type"] == want.headers["content-type"], case
+                assert got.headers.get("content-location") == want.headers.get("content-location"), case
+                assert got.content == want.content, case
+
+
+def test_documents_have_the_same_media_types_and_bytes(nginx_site: tuple[str, Path], live: Any) -> None:
+    base_url, _ = nginx_site
+    with httpx.Client(timeout=10) as static:
+        for path in ("doc/id/event/e1", "doc/record/e2", "doc/ontology", "doc/dataset"):
+            for ext in ("html", "ttl", "jsonld", "nt", "nq", "trig", "rdf"):
+                want = live.get(f"/{path}.{ext}")
+                got = static.get(f"{base_url}{path}.{ext}")
+                assert (got.status_code, got.headers["content-type"]) == (want.status_code, want.headers["content-type"])
+                assert got.content == want.content, f"{path}.{ext}"
+        for path in ("dumps/eventkg.ttl", "dumps/eventkg.nq", "dumps/eventkg.jsonld", "sitemap.xml",
+                     "robots.txt", "ontology/context.jsonld"):
+            want = live.get("/" + path)
+            got = static.get(base_url + path)
+            assert got.status_code == want.status_code == 200, path
+            assert got.headers["content-type"] == want.headers["content-type"], path
+            assert got.content == want.content, path
+        assert static.get(base_url).status_code == 200
+
+
+def test_apache_rules_carry_the_same_choices() -> None:
+    text = htaccess("https://example.org/site/")
+    assert "RewriteBase /site/" in text
+    for rx, ext in accept_rules("html"):
+        if ext != "406":
+            assert rx in text and f"doc/$1.{ext} [R=303" in text
+    assert "[R=406,L]" in text and 'AddType "text/turtle; charset=utf-8" .ttl' in text
