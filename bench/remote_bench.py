@@ -67,14 +67,15 @@ def median_of(fn: Callable[[], Any], n: int = 5) -> float:
 
 
 def start_server(folder: Path) -> tuple[subprocess.Popen[bytes], str]:
-    from backends import free_port, oxigraph_binary, wait_http  # type: ignore[import-not-found]
+    from backends import _die_with_parent, free_port, oxigraph_binary, wait_http  # type: ignore[import-not-found]
 
     port = free_port()
     binary = oxigraph_binary()
     if binary is None:
         raise SystemExit("the oxigraph server is not installed: pip install oxigraph")
     proc = subprocess.Popen([binary, "serve", "--location", str(folder), "--bind", f"127.0.0.1:{port}",
-                             "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            preexec_fn=_die_with_parent)
     base = f"http://127.0.0.1:{port}"
     wait_http(f"{base}/query?query=ASK%7B%7D", 30, proc)
     return proc, base

@@ -46,6 +46,16 @@ def wait_http(url: str, seconds: float, proc: subprocess.Popen[bytes] | None = N
     raise RuntimeError(f"no answer at {url} within {seconds} s")
 
 
+def _die_with_parent() -> None:
+    """In the child: get SIGTERM when the test process dies, even by SIGKILL (Linux), so no server outlives it."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 class Server:
     """A server process on a loopback port, with its data in a temporary folder."""
 
@@ -102,7 +112,7 @@ class OxigraphServer(Server):
         self.proc = subprocess.Popen(
             [self.binary, "serve", "--location", str(self.dir / "data"), "--bind", f"127.0.0.1:{self.port}",
              "--union-default-graph"],
-            stdout=subprocess.DEVNULL, stderr=open(self.dir / "server.log", "ab"))
+            stdout=subprocess.DEVNULL, stderr=open(self.dir / "server.log", "ab"), preexec_fn=_die_with_parent)
         wait_http(f"{self.base}/query?query=ASK%7B%7D", 20, self.proc)
         return self
 
@@ -137,7 +147,7 @@ class VirtuosoServer(Server):
                        encoding="utf-8")
         self.proc = subprocess.Popen([shutil.which("virtuoso-t") or "virtuoso-t", "+foreground", "+configfile",
                                       str(ini)], cwd=self.dir, stdout=subprocess.DEVNULL,
-                                     stderr=open(self.dir / "server.log", "ab"))
+                                     stderr=open(self.dir / "server.log", "ab"), preexec_fn=_die_with_parent)
         wait_http(f"{self.base}/sparql?query=ASK%7B%7D", 60, self.proc)
         return self
 
@@ -257,5 +267,5 @@ def register(backends: dict[str, Any], cli_specs: dict[str, Any] | None = None) 
         cli_specs["oxigraph-server"] = oxigraph_cli
 
 
-__all__ = ["register", "oxigraph_server", "virtuoso_server", "virtuoso_available", "free_port", "OxigraphServer",
+__all__ = ["register", "_die_with_parent", "oxigraph_server", "virtuoso_server", "virtuoso_available", "free_port", "OxigraphServer",
            "VirtuosoServer", "oxigraph_store", "virtuoso_store", "wait_http"]

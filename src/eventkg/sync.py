@@ -35,7 +35,7 @@ def graph_counts(store: Store, names: set[str] | None = None) -> dict[str, int]:
     wanted = set(store.records()) if names is None else names
     res = store.query(_PER_GRAPH)
     assert isinstance(res, Rows)
-    return {str(g): int(n) for g, n in res.rows if g is not None and str(g) in wanted}  # type: ignore[arg-type]
+    return {str(g): int(str(n)) for g, n in res.rows if g is not None and str(g) in wanted}
 
 
 Bar = Callable[[int], "tuple[Callable[[int], None] | None, Callable[[], None]]"]

@@ -13,7 +13,7 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
-from backends import free_port, wait_http  # type: ignore[import-not-found]
+from backends import _die_with_parent, free_port, wait_http  # type: ignore[import-not-found]
 from eventkg.cli import cli
 from eventkg.config import load_settings
 from eventkg.project import Project
@@ -95,7 +95,7 @@ http {{
     test = subprocess.run([NGINX, "-t", "-c", str(run / "main.conf"), "-p", str(run)], capture_output=True, text=True)
     assert test.returncode == 0, test.stderr
     proc = subprocess.Popen([NGINX, "-c", str(run / "main.conf"), "-p", str(run)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL)
+                            stderr=subprocess.DEVNULL, preexec_fn=_die_with_parent)
     try:
         wait_http(base_url, 10, proc)  # type: ignore[arg-type]
         yield base_url, out

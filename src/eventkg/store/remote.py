@@ -298,9 +298,12 @@ class RemoteStore(Store):
                  username: str | None = None, password: str | None = None, token: str | None = None,
                  timeout: float = 300.0, chunk_triples: int = 50_000, retries: int = 3,
                  backoff: float = 0.25) -> None:
+        none: tuple[str | None, str | None, str | None] = (None, None, None)
         self.query_url, u1, p1 = _split_credentials(query_url)
-        self.update_url, u2, p2 = _split_credentials(update_url) if update_url else (None, None, None)
-        self.gsp_url, u3, p3 = _split_credentials(gsp_url) if gsp_url else (None, None, None)
+        self.update_url: str | None
+        self.gsp_url: str | None
+        self.update_url, u2, p2 = _split_credentials(update_url) if update_url else none
+        self.gsp_url, u3, p3 = _split_credentials(gsp_url) if gsp_url else none
         self.username = username or u1 or u2 or u3
         self._password = password or p1 or p2 or p3
         self._token = token
@@ -491,7 +494,7 @@ class RemoteStore(Store):
             raise StoreError(f"cannot read {fmt.label} answers")
         try:
             parsed = ox.parse(data, format=fmt.oxigraph)
-            triples = []
+            triples: list[ox.Triple] = []
             truncated = False
             for t in parsed:
                 if limit is not None and len(triples) >= limit:
@@ -529,9 +532,9 @@ class RemoteStore(Store):
     def count(self, graph: str | None = None) -> int:
         if graph is not None:
             rows = self._select(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {URIRef(graph).n3()} {{ ?s ?p ?o }} }}")
-            return int(rows.rows[0][0]) if rows.rows else 0  # type: ignore[arg-type]
+            return int(str(rows.rows[0][0])) if rows.rows else 0
         rows = self._select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-        return sum(int(n) for g, n in rows.rows if g is not None and not is_hidden_graph(str(g)))  # type: ignore[arg-type]
+        return sum(int(str(n)) for g, n in rows.rows if g is not None and not is_hidden_graph(str(g)))
 
     def _graph_ntriples(self, graph: str) -> bytes:
         if self.gsp_url:
@@ -617,7 +620,7 @@ class RemoteStore(Store):
             run: list[ox.Triple] = []
             current: str | None = graph
             try:
-                for q in ox.parse(counter, format=fmt.oxigraph, rename_blank_nodes=True):
+                for q in ox.parse(counter, format=fmt.oxigraph, rename_blank_nodes=True):  # type: ignore[arg-type]
                     if graph is not None:
                         target: str | None = graph
                     else:
