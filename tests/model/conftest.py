@@ -6,50 +6,30 @@ These tests use rdflib, pySHACL, owlrl and pyoxigraph directly; they do not impo
 from __future__ import annotations
 
 import logging
-import re
 from pathlib import Path
 
 import pytest
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF
 import rdflib.plugins.sparql.processor as sparql_processor
+from rdflib import Graph
 
-ROOT = Path(__file__).resolve().parents[2]
-ONTOLOGY = ROOT / "ontology" / "ontology.ttl"
-SHAPES = ROOT / "ontology" / "shapes.ttl"
-CONTEXT = ROOT / "ontology" / "context.jsonld"
-RECORDS = ROOT / "data" / "records"
-SOURCES = ROOT / "data" / "sources"
-QUERIES = ROOT / "queries"
-HERE = Path(__file__).resolve().parent
-WORKSHOP_RECORD = RECORDS / "aichr-tip-workshop-2018.ttl"
-SOURCE_TEXT_FILE = SOURCES / "aichr-tip-workshop-2018-06-26.txt"
-DOC = URIRef("https://w3id.org/eventkg/id/document/aichr-tip-workshop-2018-06-26")
-EVENT = URIRef("https://w3id.org/eventkg/id/event/aichr-tip-workshop-2018")
-ONTOLOGY_IRI = URIRef("https://w3id.org/eventkg/ontology")
+from model_support import ONTOLOGY, RECORDS, SHAPES, SOURCE_TEXT_FILE, WORKSHOP_RECORD, copy_graph
 
 # rdflib logs a traceback for each ill-typed literal the invalid cases contain on purpose.
 logging.getLogger("rdflib.term").setLevel(logging.CRITICAL)
+_PARSED: dict = {}
 
 
-def copy_graph(*graphs: Graph) -> Graph:
-    g = Graph()
-    for src in graphs:
-        for t in src:
-            g.add(t)
-    return g
-
-
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="module", autouse=True)
 def _reuse_parsed_sparql():
-    """Parse each SPARQL text once per session.
+    """Parse each SPARQL text once.
 
     pySHACL re-parses a SPARQL-based constraint for every focus node, and rdflib's parser costs tens of
     milliseconds a time; caching the parsed algebra (which rdflib's own prepareQuery reuses the same way)
-    keeps the several hundred validations of this suite fast. Semantics are unchanged.
+    keeps the several hundred validations of this suite fast. Semantics are unchanged, and the patch is
+    undone after each module, so tests elsewhere see rdflib as it is.
     """
     original = sparql_processor.SPARQLProcessor.query
-    cache: dict = {}
+    cache = _PARSED
 
     def query(self, strOrQuery, initBindings={}, initNs=None, base=None, DEBUG=False):  # noqa: B006, N803
         if isinstance(strOrQuery, str):
@@ -98,29 +78,3 @@ def workshop(records) -> Graph:
 def union(ontology, records) -> Graph:
     """Ontology plus every record, as one plain rdflib graph (how the shapes are run)."""
     return copy_graph(ontology, *records.values())
-
-
-def sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence: split after '.', '!' or '?' + space, except after abbreviations
-    like 'U.S.' (a capital letter and a dot before the break)."""
-    spans, start = [], 0
-    for m in re.finditer(r"[.!?](?=\s+|$)", text):
-        if re.search(r"(?:^|[\s.])[A-Z]\.[A-Z]?$", text[max(0, m.start() - 3):m.start() + 1]) and m.end() < len(text):
-            continue
-        end = m.end()
-        chunk = text[start:end]
-        lead = len(chunk) - len(chunk.lstrip())
-        if chunk.strip():
-            spans.append((start + lead, end))
-        start = end
-    if text[start:].strip():
-        spans.append((start + len(text[start:]) - len(text[start:].lstrip()), len(text)))
-    return spans
-
-
-def value(g: Graph, s, p):
-    v = g.value(s, p)
-    return v.toPython() if isinstance(v, Literal) else v
-
-
-__all__ = ["ROOT", "copy_graph", "sentences", "value", "RDF"]

@@ -12,7 +12,7 @@ from owlrl.Namespaces import ERRNS
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from conftest import CONTEXT, HERE, ONTOLOGY_IRI, QUERIES, SHAPES, copy_graph
+from model_support import CONTEXT, HERE, ONTOLOGY_IRI, QUERIES, SHAPES, copy_graph
 
 EKG = "https://w3id.org/eventkg/ontology#"
 TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)

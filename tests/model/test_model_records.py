@@ -12,7 +12,7 @@ import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS
 
-from conftest import DOC, EVENT, ROOT, copy_graph
+from model_support import DOC, EVENT, ROOT, copy_graph
 
 EKG = "https://w3id.org/eventkg/ontology#"
 SCHEMA = "https://schema.org/"

@@ -8,7 +8,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 import rdflib.namespace as ns
 
-from conftest import DOC, SOURCE_TEXT_FILE, sentences
+from model_support import DOC, SOURCE_TEXT_FILE, sentences
 
 EKG = "https://w3id.org/eventkg/ontology#"
 OA = "http://www.w3.org/ns/oa#"

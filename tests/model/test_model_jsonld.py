@@ -10,7 +10,7 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import graph_diff, isomorphic
 
-from conftest import CONTEXT, HERE, RECORDS, copy_graph
+from model_support import CONTEXT, HERE, RECORDS, copy_graph
 
 CONTEXT_URL = "https://w3id.org/eventkg/ontology/context.jsonld"
 

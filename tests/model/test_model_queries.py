@@ -11,7 +11,7 @@ import pytest
 from rdflib import Dataset, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 
-from conftest import ONTOLOGY, ONTOLOGY_IRI, QUERIES, RECORDS
+from model_support import ONTOLOGY, ONTOLOGY_IRI, QUERIES, RECORDS
 
 ID = "https://w3id.org/eventkg/id/"
 XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -18,7 +18,7 @@ import pytest
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
-from conftest import HERE, ONTOLOGY_IRI, copy_graph
+from model_support import HERE, ONTOLOGY_IRI, copy_graph
 
 CASES = HERE / "shapes_cases"
 EKGSH = "https://w3id.org/eventkg/shapes#"
