@@ -9,6 +9,9 @@ from rdflib.namespace import RDF
 import rdflib.namespace as ns
 
 from model_support import DOC, SOURCE_TEXT_FILE, sentences
+from model_support import (  # noqa: F401  (the fixtures these tests use, and what they depend on)
+    _reuse_parsed_sparql, ontology, record_files, records, shapes, source_text, union, workshop,
+)
 
 EKG = "https://w3id.org/eventkg/ontology#"
 OA = "http://www.w3.org/ns/oa#"

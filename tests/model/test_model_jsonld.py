@@ -11,6 +11,9 @@ from rdflib import Graph
 from rdflib.compare import graph_diff, isomorphic
 
 from model_support import CONTEXT, HERE, RECORDS, copy_graph
+from model_support import (  # noqa: F401  (the fixtures these tests use, and what they depend on)
+    _reuse_parsed_sparql, ontology, record_files, records, shapes, source_text, union, workshop,
+)
 
 CONTEXT_URL = "https://w3id.org/eventkg/ontology/context.jsonld"
 

@@ -13,6 +13,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from model_support import CONTEXT, HERE, ONTOLOGY_IRI, QUERIES, SHAPES, copy_graph
+from model_support import (  # noqa: F401  (the fixtures these tests use, and what they depend on)
+    _reuse_parsed_sparql, ontology, record_files, records, shapes, source_text, union, workshop,
+)
 
 EKG = "https://w3id.org/eventkg/ontology#"
 TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)

@@ -12,6 +12,9 @@ from rdflib import Dataset, Literal, URIRef
 from rdflib.plugins.sparql import prepareQuery
 
 from model_support import ONTOLOGY, ONTOLOGY_IRI, QUERIES, RECORDS
+from model_support import (  # noqa: F401  (the fixtures these tests use, and what they depend on)
+    _reuse_parsed_sparql, ontology, record_files, records, shapes, source_text, union, workshop,
+)
 
 ID = "https://w3id.org/eventkg/id/"
 XSD = "http://www.w3.org/2001/XMLSchema#"

@@ -13,6 +13,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, SKOS
 
 from model_support import DOC, EVENT, ROOT, copy_graph
+from model_support import (  # noqa: F401  (the fixtures these tests use, and what they depend on)
+    _reuse_parsed_sparql, ontology, record_files, records, shapes, source_text, union, workshop,
+)
 
 EKG = "https://w3id.org/eventkg/ontology#"
 SCHEMA = "https://schema.org/"

@@ -19,6 +19,9 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SH
 
 from model_support import HERE, ONTOLOGY_IRI, copy_graph
+from model_support import (  # noqa: F401  (the fixtures these tests use, and what they depend on)
+    _reuse_parsed_sparql, ontology, record_files, records, shapes, source_text, union, workshop,
+)
 
 CASES = HERE / "shapes_cases"
 EKGSH = "https://w3id.org/eventkg/shapes#"
