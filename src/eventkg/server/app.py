@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hmac
 import logging
 import tempfile
@@ -87,7 +88,8 @@ class State:
     def caching(self) -> bool:
         if self.options.cache is not None:
             return self.options.cache
-        return not self.project.store.info.kind.startswith("remote") and not self.project.settings.store_is_remote
+        # only an embedded store is written through this server alone (it holds the store's lock)
+        return self.project.store.info.kind.startswith("oxigraph")
 
     def written(self) -> None:
         """The store changed: drop cached documents and make the query workers reopen it."""
@@ -376,6 +378,13 @@ async def search(request: Request) -> Response:
 
 # -- SPARQL protocol ------------------------------------------------------------------------------------
 
+@functools.lru_cache(maxsize=256)
+def _accepted(accept: str | None) -> tuple[str | None, str | None]:
+    """What an Accept header takes for row results and for graph results (clients send few distinct ones)."""
+    return (best_match(accept, [*RESULT_TYPES, HTML], "application/sparql-results+json"),
+            best_match(accept, [*RDF_TYPES, HTML], "text/turtle"))
+
+
 def _choose(request: Request, form: str | None) -> tuple[dict[str, str], str | None, str | None]:
     """From ``format=`` or Accept: the format to write for each result kind, and the Content-Type to send for
     row results and for graph results (None where nothing acceptable is offered)."""
@@ -395,8 +404,7 @@ def _choose(request: Request, form: str | None) -> tuple[dict[str, str], str | N
         if res_mt is None and rdf_mt is None:
             raise BadRequest(f"unknown format {fmt!r}")
     else:
-        res_mt = best_match(accept, [*RESULT_TYPES, HTML], "application/sparql-results+json")
-        rdf_mt = best_match(accept, [*RDF_TYPES, HTML], "text/turtle")
+        res_mt, rdf_mt = _accepted(accept)
     formats: dict[str, str] = {}
     if res_mt:
         formats["select"] = formats["ask"] = RESULT_TYPES.get(res_mt, res_mt)
@@ -688,6 +696,87 @@ class CORSForReads:
         await send({"type": "http.response.body", "body": b""})
 
 
+# -- response cache -------------------------------------------------------------------------------------
+
+class ResponseCache:
+    """Whole responses to repeated reads, kept until the next write through this server.
+
+    A GET of a query, a document or a page whose answer was 200 is kept under everything the answer depends
+    on: path, query string, Accept and Host; the next identical request is answered from here without routing,
+    parsing or querying. Requests with If-None-Match or Authorization, HEAD, errors, HTML query results, and
+    answers over ``max_entry`` bytes are never kept. Off for remote stores (others may write to them)."""
+
+    CACHEABLE = ("/sparql", "/doc/", "/.well-known/void", "/queries/", "/sitemap.xml")
+
+    def __init__(self, app: ASGIApp, state: "State", max_bytes: int = 64 << 20, max_entry: int = 1 << 20) -> None:
+        self.app = app
+        self.state = state
+        self.max_bytes, self.max_entry = max_bytes, max_entry
+        self.entries: "OrderedDict[tuple[Any, ...], tuple[Message, bytes]]" = OrderedDict()
+        self.size = 0
+        self.generation = -1
+        self.hits = 0
+
+    def clear(self) -> None:
+        self.entries.clear()
+        self.size = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET" or not self.state.caching:
+            await self.app(scope, receive, send)
+            return
+        path = scope["path"]
+        if not (path == "/" or path.startswith(self.CACHEABLE)):
+            await self.app(scope, receive, send)
+            return
+        accept = host = b""
+        for k, v in scope["headers"]:
+            if k == b"accept":
+                accept = v
+            elif k == b"host":
+                host = v
+            elif k in (b"if-none-match", b"authorization", b"if-modified-since", b"range"):
+                await self.app(scope, receive, send)
+                return
+        if self.generation != self.state.generation:
+            self.clear()
+            self.generation = self.state.generation
+        key = (path, scope.get("query_string", b""), accept, host, scope.get("root_path", ""))
+        hit = self.entries.get(key)
+        if hit is not None:
+            self.hits += 1
+            self.entries.move_to_end(key)
+            await send(hit[0])
+            await send({"type": "http.response.body", "body": hit[1]})
+            return
+        generation = self.state.generation
+        start: Message | None = None
+        chunks: list[bytes] = []
+        keep = True
+
+        async def capture(message: Message) -> None:
+            nonlocal start, keep
+            if message["type"] == "http.response.start":
+                start = message
+                keep = message["status"] == 200 and not any(
+                    k == b"content-type" and v.startswith(b"text/html") and path.startswith(("/sparql", "/queries/"))
+                    for k, v in message.get("headers", []))
+            elif message["type"] == "http.response.body" and keep:
+                chunks.append(message.get("body", b""))
+                if sum(map(len, chunks)) > self.max_entry:
+                    keep = False
+            await send(message)
+
+        await self.app(scope, receive, capture)
+        if keep and start is not None and generation == self.state.generation:
+            body = b"".join(chunks)
+            self.entries[key] = (start, body)
+            self.size += len(body)
+            while self.size > self.max_bytes and self.entries:
+                _, (_, old) = self.entries.popitem(last=False)
+                self.size -= len(old)
+
+
 # -- the app --------------------------------------------------------------------------------------------
 
 def create_app(project: Project, options: Options | None = None, **kw: Any) -> Starlette:
@@ -751,6 +840,7 @@ def create_app(project: Project, options: Options | None = None, **kw: Any) -> S
     app = Starlette(routes=routes, exception_handlers=handlers, lifespan=lifespan)  # type: ignore[arg-type]
     app.state.ekg = state
     app.add_middleware(CORSForReads)
+    app.add_middleware(ResponseCache, state=state)  # outermost: a hit is answered before anything else runs
     return app
 
 

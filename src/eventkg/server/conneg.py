@@ -13,6 +13,7 @@ Everything here is plain functions over strings: no web framework.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from typing import Iterable
@@ -72,7 +73,11 @@ def negotiate(accept: str | None, variants: Iterable[Variant] = DOC_VARIANTS,
               default: Variant = DEFAULT_VARIANT) -> Variant | None:
     """The variant the Accept header prefers (q-values honoured; every media type of a format counts, e.g.
     ``application/x-turtle``). A missing Accept or ``*/*`` gets ``default``; ``None`` means 406."""
-    variants = list(variants)
+    return _negotiate(accept, tuple(variants), default)
+
+
+@functools.lru_cache(maxsize=512)
+def _negotiate(accept: str | None, variants: tuple[Variant, ...], default: Variant) -> Variant | None:
     offered: dict[str, Variant] = {}
     for v in variants:
         offered.setdefault(v.media_type, v)

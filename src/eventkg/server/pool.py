@@ -33,31 +33,103 @@ log = logging.getLogger("eventkg.server")
 START_TIMEOUT = 60.0
 
 
+class _Protocol(asyncio.SubprocessProtocol):
+    """Reads the worker's frames from its stdout and hands each to whoever waits for it."""
+
+    def __init__(self) -> None:
+        self.buf = bytearray()
+        self.waiter: asyncio.Future[Any] | None = None
+        self.frames: list[Any] = []
+        self.gone = False
+
+    def pipe_data_received(self, fd: int, data: bytes) -> None:
+        if fd != 1:
+            return
+        buf = self.buf
+        buf += data
+        size = HEADER.size
+        while len(buf) >= size:
+            (n,) = HEADER.unpack_from(buf)
+            if len(buf) < size + n:
+                break
+            frame = pickle.loads(bytes(buf[size:size + n]))
+            del buf[:size + n]
+            w = self.waiter
+            if w is not None and not w.done():
+                self.waiter = None
+                w.set_result(frame)
+            else:
+                self.frames.append(frame)
+
+    def _lost(self) -> None:
+        self.gone = True
+        w = self.waiter
+        if w is not None and not w.done():
+            self.waiter = None
+            w.set_exception(asyncio.IncompleteReadError(bytes(self.buf), None))
+
+    def pipe_connection_lost(self, fd: int, exc: Exception | None) -> None:
+        if fd == 1:
+            self._lost()
+
+    def process_exited(self) -> None:
+        self._lost()
+
+
 class _Worker:
-    def __init__(self, proc: asyncio.subprocess.Process, generation: int) -> None:
-        self.proc = proc
+    def __init__(self, transport: asyncio.SubprocessTransport, proto: _Protocol, generation: int) -> None:
+        self.transport = transport
+        self.proto = proto
         self.generation = generation
+        self.pid = transport.get_pid()
 
-    async def send(self, obj: Any) -> Any:
-        assert self.proc.stdin is not None and self.proc.stdout is not None
+    def receive(self) -> "asyncio.Future[Any]":
+        loop = asyncio.get_running_loop()
+        fut: asyncio.Future[Any] = loop.create_future()
+        if self.proto.frames:
+            fut.set_result(self.proto.frames.pop(0))
+        elif self.proto.gone:
+            fut.set_exception(asyncio.IncompleteReadError(b"", None))
+        else:
+            self.proto.waiter = fut
+        return fut
+
+    async def send(self, obj: Any, timeout: float | None = None) -> Any:
+        """Send a frame and wait for the answer; past ``timeout`` the worker is killed (TimeoutError)."""
         data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-        self.proc.stdin.write(HEADER.pack(len(data)) + data)
-        await self.proc.stdin.drain()
-        return await self.receive()
+        fut = self.receive()
+        stdin = self.transport.get_pipe_transport(0)
+        if stdin is None or self.proto.gone:
+            raise BrokenPipeError("the worker is gone")
+        stdin.write(HEADER.pack(len(data)) + data)  # type: ignore[attr-defined]
+        handle = None
+        if timeout is not None:
+            def expire() -> None:
+                if not fut.done():
+                    fut.set_exception(asyncio.TimeoutError())
+                    self.kill()
 
-    async def receive(self) -> Any:
-        assert self.proc.stdout is not None
-        head = await self.proc.stdout.readexactly(HEADER.size)
-        (n,) = HEADER.unpack(head)
-        return pickle.loads(await self.proc.stdout.readexactly(n))
+            handle = asyncio.get_running_loop().call_later(timeout, expire)
+        try:
+            return await fut
+        finally:
+            if handle is not None:
+                handle.cancel()
 
     def kill(self) -> None:
-        with contextlib.suppress(ProcessLookupError):
-            self.proc.kill()
+        with contextlib.suppress(ProcessLookupError, OSError):
+            self.transport.kill()
 
     @property
     def alive(self) -> bool:
-        return self.proc.returncode is None
+        return not self.proto.gone and self.transport.get_returncode() is None
+
+    async def wait(self) -> None:
+        for _ in range(500):
+            if self.transport.get_returncode() is not None:
+                break
+            await asyncio.sleep(0.01)
+        self.transport.close()
 
 
 class WorkerPool:
@@ -86,12 +158,10 @@ class WorkerPool:
         for t in list(self._tasks):
             t.cancel()
         for w in list(self.workers):
-            if w.proc.stdin is not None:
-                w.proc.stdin.close()
             w.kill()
         for w in list(self.workers):
             with contextlib.suppress(Exception):
-                await asyncio.wait_for(w.proc.wait(), 5)
+                await w.wait()
         self.workers.clear()
 
     async def _spawn(self) -> _Worker:
@@ -99,10 +169,10 @@ class WorkerPool:
         args = [sys.executable, "-m", "eventkg.server.worker", str(self.store_path)]
         if self.context_path is not None:
             args.append(str(self.context_path))
-        env = dict(os.environ)
-        proc = await asyncio.create_subprocess_exec(*args, stdin=asyncio.subprocess.PIPE,
-                                                    stdout=asyncio.subprocess.PIPE, env=env)
-        w = _Worker(proc, generation)
+        loop = asyncio.get_running_loop()
+        transport, proto = await loop.subprocess_exec(_Protocol, *args, stdin=asyncio.subprocess.PIPE,
+                                                      stdout=asyncio.subprocess.PIPE, stderr=None)
+        w = _Worker(transport, proto, generation)
         try:
             hello = await asyncio.wait_for(w.receive(), START_TIMEOUT)
         except (asyncio.TimeoutError, asyncio.IncompleteReadError) as e:
@@ -123,7 +193,7 @@ class WorkerPool:
 
         async def replace() -> None:
             try:
-                await w.proc.wait()
+                await w.wait()
                 nw = await self._spawn()
             except Exception as e:  # noqa: BLE001
                 log.error("cannot start a query worker: %s", e)
@@ -151,9 +221,12 @@ class WorkerPool:
         query's own EventKGError."""
         assert self._idle is not None, "the pool is not started"
         try:
-            w = await asyncio.wait_for(self._idle.get(), timeout)
-        except asyncio.TimeoutError:
-            raise ServiceBusy(timeout) from None
+            w = self._idle.get_nowait()
+        except asyncio.QueueEmpty:
+            try:
+                w = await asyncio.wait_for(self._idle.get(), timeout)
+            except asyncio.TimeoutError:
+                raise ServiceBusy(timeout) from None
         if not w.alive:
             self._retire(w)
             return await self.run(job, timeout)
@@ -161,11 +234,11 @@ class WorkerPool:
         try:
             if w.generation != self.generation:
                 generation = self.generation
-                reply = await asyncio.wait_for(w.send({"op": "reopen"}), START_TIMEOUT)
+                reply = await w.send({"op": "reopen"}, START_TIMEOUT)
                 if reply[0] != "ok":
                     raise decode_error(reply)
                 w.generation = generation
-            reply = await asyncio.wait_for(w.send(job), timeout)
+            reply = await w.send(job, timeout)
             done = True
         except asyncio.TimeoutError:
             self.killed += 1

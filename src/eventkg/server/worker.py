@@ -11,16 +11,22 @@ Run as ``python -m eventkg.server.worker STORE_PATH [CONTEXT_PATH]``.
 
 from __future__ import annotations
 
+import csv
 import gc
 import importlib
+import io
+import json
 import os
 import pickle
 import struct
 import sys
 from pathlib import Path
 from typing import Any, BinaryIO
+from xml.sax.saxutils import escape
 
-from ..errors import EventKGError, StoreError
+import pyoxigraph as ox
+
+from ..errors import EventKGError, QueryError, StoreError
 from ..store.base import Boolean, QueryResult, Rows, Store, Triples
 
 HEADER = struct.Struct(">I")
@@ -75,15 +81,148 @@ def result_meta(res: QueryResult) -> dict[str, Any]:
     return {"kind": "ask", "truncated": False, "count": 1}
 
 
+# -- SELECT and ASK written straight from Oxigraph's terms (no conversion to rdflib: the fast path) ------------
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+FAST_FORMATS = ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
+                "text/tab-separated-values")
+
+
+class _NotFlat(Exception):
+    """A term the fast writers do not handle (an RDF-star triple term): use the general path."""
+
+
+def _json_term(t: Any) -> dict[str, str]:
+    if isinstance(t, ox.NamedNode):
+        return {"type": "uri", "value": t.value}
+    if isinstance(t, ox.Literal):
+        if t.language:
+            return {"type": "literal", "value": t.value, "xml:lang": t.language}
+        dt = t.datatype.value
+        if dt == _XSD_STRING:
+            return {"type": "literal", "value": t.value}
+        return {"type": "literal", "value": t.value, "datatype": dt}
+    if isinstance(t, ox.BlankNode):
+        return {"type": "bnode", "value": t.value}
+    raise _NotFlat
+
+
+def _xml_term(t: Any) -> str:
+    if isinstance(t, ox.NamedNode):
+        return f"<uri>{escape(t.value)}</uri>"
+    if isinstance(t, ox.Literal):
+        if t.language:
+            return f'<literal xml:lang="{escape(t.language)}">{escape(t.value)}</literal>'
+        dt = t.datatype.value
+        if dt == _XSD_STRING:
+            return f"<literal>{escape(t.value)}</literal>"
+        return f'<literal datatype="{escape(dt)}">{escape(t.value)}</literal>'
+    if isinstance(t, ox.BlankNode):
+        return f"<bnode>{escape(t.value)}</bnode>"
+    raise _NotFlat
+
+
+def _csv_term(t: Any) -> str:
+    if t is None:
+        return ""
+    if isinstance(t, ox.BlankNode):
+        return f"_:{t.value}"
+    if isinstance(t, (ox.NamedNode, ox.Literal)):
+        return t.value  # type: ignore[no-any-return]
+    raise _NotFlat
+
+
+def _tsv_term(t: Any) -> str:
+    if t is None:
+        return ""
+    if isinstance(t, (ox.NamedNode, ox.BlankNode, ox.Literal)):
+        return str(t)
+    raise _NotFlat
+
+
+def write_solutions(res: Any, fmt: str, limit: int | None) -> tuple[dict[str, Any], bytes]:
+    """A SELECT or ASK answer of Oxigraph in a SPARQL results format, at most ``limit`` rows.
+    Raises _NotFlat for a term only the general path writes."""
+    if isinstance(res, ox.QueryBoolean):
+        value = bool(res)
+        meta = {"kind": "ask", "truncated": False, "count": 1, "format": fmt}
+        if fmt == "application/sparql-results+json":
+            return meta, json.dumps({"head": {}, "boolean": value}).encode()
+        if fmt == "application/sparql-results+xml":
+            return meta, (f'<?xml version="1.0" encoding="utf-8"?>\n<sparql xmlns="{_SRX}"><head/>'
+                          f"<boolean>{'true' if value else 'false'}</boolean></sparql>\n").encode()
+        return meta, (b"true" if value else b"false") + (b"\r\n" if fmt == "text/csv" else b"\n")
+    names = [v.value for v in res.variables]
+    rows: list[Any] = []
+    truncated = False
+    for sol in res:
+        if limit is not None and len(rows) >= limit:
+            truncated = True
+            break
+        rows.append(sol)
+    n = len(names)
+    meta = {"kind": "select", "truncated": truncated, "count": len(rows), "format": fmt}
+    if fmt == "application/sparql-results+json":
+        bindings = []
+        for sol in rows:
+            b = {}
+            for i in range(n):
+                t = sol[i]
+                if t is not None:
+                    b[names[i]] = _json_term(t)
+            bindings.append(b)
+        return meta, json.dumps({"head": {"vars": names}, "results": {"bindings": bindings}},
+                                ensure_ascii=False).encode("utf-8")
+    if fmt == "application/sparql-results+xml":
+        out = [f'<?xml version="1.0" encoding="utf-8"?>\n<sparql xmlns="{_SRX}"><head>']
+        out += [f'<variable name="{escape(v)}"/>' for v in names]
+        out.append("</head><results>")
+        for sol in rows:
+            out.append("<result>")
+            for i in range(n):
+                t = sol[i]
+                if t is not None:
+                    out.append(f'<binding name="{escape(names[i])}">{_xml_term(t)}</binding>')
+            out.append("</result>")
+        out.append("</results></sparql>\n")
+        return meta, "".join(out).encode("utf-8")
+    if fmt == "text/csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\r\n")
+        w.writerow(names)
+        for sol in rows:
+            w.writerow([_csv_term(sol[i]) for i in range(n)])
+        return meta, buf.getvalue().encode("utf-8")
+    lines = ["\t".join(f"?{v}" for v in names)]
+    lines += ["\t".join(_tsv_term(sol[i]) for i in range(n)) for sol in rows]
+    return meta, ("\n".join(lines) + "\n").encode("utf-8")
+
+
+_SRX = "http://www.w3.org/2005/sparql-results#"
+
+
 def execute(store: Store, job: dict[str, Any], context: dict[str, Any] | None) -> tuple[dict[str, Any], Any]:
     """Run one query job on ``store``: ``sparql``, ``bindings``, ``default_graphs``, ``named_graphs``, ``limit``
     and what to answer with: the result object itself (``formats`` empty), or bytes in the first format of
     ``formats`` that fits the result's kind (``{"select": media type, "ask": ..., "construct": ...}``).
     Raises EventKGError."""
+    formats: dict[str, str] = job.get("formats") or {}
+    native = getattr(store, "native_query", None)
+    if native is not None and formats.get("select") in FAST_FORMATS and formats.get("ask") in FAST_FORMATS:
+        try:
+            raw = native(job["sparql"], bindings=job.get("bindings"), default_graphs=job.get("default_graphs"),
+                         named_graphs=job.get("named_graphs"))
+            if isinstance(raw, (ox.QuerySolutions, ox.QueryBoolean)):
+                kind = "select" if isinstance(raw, ox.QuerySolutions) else "ask"
+                return write_solutions(raw, formats[kind], job.get("limit"))
+        except _NotFlat:
+            pass
+        except (OSError, RuntimeError, ValueError) as e:
+            raise QueryError(str(e)) from e
     res = store.query(job["sparql"], bindings=job.get("bindings"), default_graphs=job.get("default_graphs"),
                       named_graphs=job.get("named_graphs"), limit=job.get("limit"))
     meta = result_meta(res)
-    formats: dict[str, str] = job.get("formats") or {}
     fmt = formats.get(meta["kind"])
     if fmt is None or fmt == "text/html":
         return meta, res

@@ -22,6 +22,7 @@ from ..errors import ConfigError, LoadError, QueryError, RecordError, RecordNotF
 from ..formats import RdfFormat
 from ..load import Record
 from .base import Boolean, Progress, QueryResult, Rows, Store, StoreInfo, Triples
+from .bulk import bulk_load_file
 
 _POS = re.compile(r"error at (\d+):(\d+):?\s*(.*)", re.S)
 
@@ -88,6 +89,19 @@ class EmbeddedStore(Store):
               limit: int | None = None, timeout: float | None = None) -> QueryResult:
         # ``timeout`` cannot interrupt Oxigraph in-process; the server runs queries in worker processes
         # that it can stop (see server/), so it is accepted here for interface parity only.
+        try:
+            res = self.native_query(sparql, bindings=bindings, default_graphs=default_graphs,
+                                    named_graphs=named_graphs)
+            return self._convert(res, limit)
+        except (OSError, RuntimeError, ValueError) as e:
+            raise QueryError(str(e)) from e
+
+    def native_query(self, sparql: str, *, bindings: Mapping[str, Node] | None = None,
+                     default_graphs: Sequence[str] | None = None,
+                     named_graphs: Sequence[str] | None = None) -> object:
+        """Oxigraph's own (lazy) answer: QuerySolutions, QueryBoolean or QueryTriples, for callers that write
+        it out without converting terms (the server's query workers). Raises QueryError for a syntax error;
+        evaluation errors may surface while iterating (OSError, RuntimeError, ValueError)."""
         kwargs: dict[str, object] = {}
         if default_graphs:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
@@ -98,12 +112,9 @@ class EmbeddedStore(Store):
         if bindings:
             kwargs["substitutions"] = {ox.Variable(k): terms.to_oxigraph(v) for k, v in bindings.items()}
         try:
-            res = self._store.query(sparql, **kwargs)  # type: ignore[arg-type]
-            return self._convert(res, limit)
+            return self._store.query(sparql, **kwargs)  # type: ignore[arg-type]
         except SyntaxError as e:
             raise query_syntax_error(e) from e
-        except (OSError, RuntimeError, ValueError) as e:
-            raise QueryError(str(e)) from e
 
     @staticmethod
     def _convert(res: object, limit: int | None) -> QueryResult:
@@ -202,16 +213,13 @@ class EmbeddedStore(Store):
             for path, fmt, graph in files:
                 assert fmt.oxigraph is not None
                 try:
-                    target.bulk_load(path=path, format=fmt.oxigraph,
-                                     to_graph=ox.NamedNode(graph) if graph else None)
+                    bulk_load_file(target, path, fmt, ox.NamedNode(graph) if graph else None, progress)
                 except SyntaxError as e:
                     line = e.lineno if isinstance(e.lineno, int) else None
                     col = e.offset if isinstance(e.offset, int) else None
                     raise LoadError(path, e.msg or str(e), line, col) from e
                 except (OSError, ValueError) as e:
                     raise LoadError(path, str(e)) from e
-                if progress:
-                    progress(os.path.getsize(path))
             if extra:
                 target.bulk_extend(q for r in extra for q in r.quads())
             target.flush()
