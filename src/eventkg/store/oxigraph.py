@@ -89,6 +89,19 @@ class EmbeddedStore(Store):
               limit: int | None = None, timeout: float | None = None) -> QueryResult:
         # ``timeout`` cannot interrupt Oxigraph in-process; the server runs queries in worker processes
         # that it can stop (see server/), so it is accepted here for interface parity only.
+        try:
+            res = self.native_query(sparql, bindings=bindings, default_graphs=default_graphs,
+                                    named_graphs=named_graphs)
+            return self._convert(res, limit)
+        except (OSError, RuntimeError, ValueError) as e:
+            raise QueryError(str(e)) from e
+
+    def native_query(self, sparql: str, *, bindings: Mapping[str, Node] | None = None,
+                     default_graphs: Sequence[str] | None = None,
+                     named_graphs: Sequence[str] | None = None) -> object:
+        """Oxigraph's own (lazy) answer: QuerySolutions, QueryBoolean or QueryTriples, for callers that write
+        it out without converting terms (the server's query workers). Raises QueryError for a syntax error;
+        evaluation errors may surface while iterating (OSError, RuntimeError, ValueError)."""
         kwargs: dict[str, object] = {}
         if default_graphs:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
@@ -99,12 +112,9 @@ class EmbeddedStore(Store):
         if bindings:
             kwargs["substitutions"] = {ox.Variable(k): terms.to_oxigraph(v) for k, v in bindings.items()}
         try:
-            res = self._store.query(sparql, **kwargs)  # type: ignore[arg-type]
-            return self._convert(res, limit)
+            return self._store.query(sparql, **kwargs)  # type: ignore[arg-type]
         except SyntaxError as e:
             raise query_syntax_error(e) from e
-        except (OSError, RuntimeError, ValueError) as e:
-            raise QueryError(str(e)) from e
 
     @staticmethod
     def _convert(res: object, limit: int | None) -> QueryResult:
