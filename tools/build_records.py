@@ -578,10 +578,7 @@ def build_reference() -> Builder:
            locator="each ASEAN Member State appoints a Representative to the AICHR")
 
     b.section("policy frameworks")
-    b.describe(AGENDA_2030, (RDF.type, EKG.PolicyFramework))
-    b.fact(AGENDA_2030, SCHEMA.name, en("UN 2030 Agenda on Sustainable Development Goals"), basis=BASIS_REFERENCE,
-           derived_from=wd_sdg, locator="label (en): Sustainable Development Goals")
-    # Related, not the same: the press release names the Agenda "on" the Goals.
+    # Related, not the same: the press release names the Agenda "on" the Goals, Q7649586 is the Goals.
     b.fact(AGENDA_2030, RDFS.seeAlso, WD.Q7649586, basis=BASIS_REFERENCE, derived_from=wd_sdg, locator="item id")
 
     record_node(b, slug, "Reference data: places, bodies and identifiers from sources of their own",
