@@ -210,13 +210,23 @@ def section(rows: list[tuple[str, str, dict[str, float] | None, dict[str, float]
               "whose time limit is enforced) and Oxigraph parses and runs each. The named query and the documents "
               "are repeated requests too. Target: the small SELECT at least half Oxigraph's throughput, "
               "p99 under 50 ms.", ""]
+    verdict = []
+    for label, _, a, b in rows[:2]:
+        if a is not None and b is not None:
+            ok = a["rps"] >= 0.5 * b["rps"] and a["p99"] < 50
+            verdict.append(f"{label}: {a['rps'] / b['rps']:.2f} of Oxigraph's throughput, p99 {a['p99']:.1f} ms "
+                           f"({'met' if ok else 'not met'})")
+    if verdict:
+        lines += ["Against the target: " + "; ".join(verdict) + ". A query that is not in the cache pays a hop "
+                  "to a worker process and Python's HTTP handling, about half a millisecond of CPU on the two "
+                  "cores the eight clients share; that is what the time limit costs.", ""]
     return "\n".join(lines)
 
 
 def write_section(text: str) -> None:
     path = ROOT / "docs" / "benchmarks.md"
     old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |\Z)", re.S | re.M)
+    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |^<!-- section|\Z)", re.S | re.M)
     if pattern.search(old):
         new = pattern.sub(lambda m: text + "\n", old)
     else:

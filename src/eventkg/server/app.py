@@ -246,7 +246,7 @@ async def thing(request: Request) -> Response:
     variant = _negotiated(request)
     target = site.doc_url(iri, variant)
     assert target is not None
-    return Response(f"See {target}\n" if request.method != "HEAD" else b"", 303,
+    return Response(f"See {target}\n", 303,
                     headers={"Location": target, "Vary": "Accept"}, media_type=content_type("text/plain"))
 
 
