@@ -70,7 +70,7 @@ def date(text: str) -> Literal:
 
 
 def nni(value: int) -> Literal:
-    return Literal(str(value), datatype=XSD.nonNegativeInteger)
+    return Literal(str(value), datatype=XSD.integer)
 
 
 class QuoteError(ValueError):

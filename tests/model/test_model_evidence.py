@@ -44,7 +44,7 @@ def test_every_quote_is_at_its_positions(workshop, source_text):
     assert len(spans) > 50
     for ev, exact, start, end, prefix, suffix in spans:
         assert exact is not None and start is not None and end is not None, ev
-        assert start.datatype == ns.XSD.nonNegativeInteger and end.datatype == ns.XSD.nonNegativeInteger
+        assert start.datatype == ns.XSD.integer and end.datatype == ns.XSD.integer
         s, e = int(start), int(end)
         assert source_text[s:e] == str(exact), f"{ev}: text[{s}:{e}] != {exact!r}"
         assert exact.language is None and exact.datatype in (None, ns.XSD.string)

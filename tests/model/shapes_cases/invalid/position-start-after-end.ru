@@ -2,4 +2,4 @@
 # expect: ekgsh:PositionSelector-start sh:LessThanConstraintComponent
 # message: before its end
 # severity: Violation
-DELETE { ?p oa:start ?x } INSERT { ?p oa:start "6"^^xsd:nonNegativeInteger } WHERE { ?e oa:hasSelector ?q, ?p . ?q oa:exact "GENEVA" . ?p oa:start ?x }
+DELETE { ?p oa:start ?x } INSERT { ?p oa:start "6"^^xsd:integer } WHERE { ?e oa:hasSelector ?q, ?p . ?q oa:exact "GENEVA" . ?p oa:start ?x }
