@@ -529,8 +529,8 @@ async def service(request: Request) -> Response:
     site = _site(request)
     variant = _negotiated(request, DOC_VARIANTS, default=RDF_VARIANTS[0])
     if variant.fmt is None:
-        body = await run_in_threadpool(pages.render_query_html, st.project, site.base_url)
-        return HTMLResponse(body, headers={"Vary": "Accept"})
+        page = await run_in_threadpool(pages.render_query_html, st.project, site.base_url)
+        return HTMLResponse(page, headers={"Vary": "Accept"})
     from ..export import serialize_graph
 
     body, tag = await _cached(request, (site.base_url, "sd", st.options.allow_update, variant.ext), lambda: serialize_graph(

@@ -239,8 +239,10 @@ def own_evidence(store: Store, iri: str) -> Evidence | None:
     if not rows.rows:
         return None
     d = rows.dicts()[0]
-    return Evidence(URIRef(iri), d.get("doc"),  # type: ignore[arg-type]
-                    *(str(d[k]) if k in d else None for k in ("exact", "prefix", "suffix")),
+    def text(k: str) -> str | None:
+        return str(d[k]) if k in d else None
+
+    return Evidence(URIRef(iri), d.get("doc"), text("exact"), text("prefix"), text("suffix"),  # type: ignore[arg-type]
                     _int(d.get("start")), _int(d.get("end")))
 
 

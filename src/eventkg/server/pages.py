@@ -229,9 +229,9 @@ def _groups(subject: Node, quads: Sequence[describe.Quad], terms: Terms,
             sups: Mapping[tuple[Node, Node, Node], list[describe.Support]], texts: Mapping[Node, str],
             skip: Iterable[Node] = (), depth: int = 0) -> list[PropGroup]:
     by_prop: dict[Node, list[Node]] = {}
-    for _, s, p, o in quads:
-        if s == subject and p not in skip and o not in by_prop.setdefault(p, []):
-            by_prop[p].append(o)
+    for _, qs, qp, qo in quads:
+        if qs == subject and qp not in skip and qo not in by_prop.setdefault(qp, []):
+            by_prop[qp].append(qo)
     groups = []
     for p in sorted(by_prop, key=lambda p: _prop_order(p, terms.name(p))):
         values = []
@@ -261,10 +261,10 @@ def _incoming_groups(iri: URIRef, quads: Sequence[describe.Quad], terms: Terms,
         if s not in by_prop.setdefault(p, []):
             by_prop[p].append(s)
     groups = []
-    for p in sorted(by_prop, key=lambda p: terms.name(p).lower()):
-        vals = [Value(terms.link(s), _support_view(sups.get((s, p, iri), []), terms, texts))
-                for s in sorted(by_prop[p], key=lambda s: (terms.name(s).lower(), str(s)))]
-        groups.append(PropGroup(terms.prop(p), vals, inverse=True))
+    for prop in sorted(by_prop, key=lambda n: terms.name(n).lower()):
+        vals = [Value(terms.link(subj), _support_view(sups.get((subj, prop, iri), []), terms, texts))
+                for subj in sorted(by_prop[prop], key=lambda n: (terms.name(n).lower(), str(n)))]
+        groups.append(PropGroup(terms.prop(prop), vals, inverse=True))
     return groups, counts
 
 
@@ -294,12 +294,12 @@ def render_resource_html(project: Project, iri: str, base_url: str, *, highlight
     nodes: set[Node] = {x, *members}
     for g, s, p, o in out_q + in_q:
         nodes.update((g, s, p, o))
-    for ss in sups.values():
-        for s in ss:
-            nodes.update(e.source for e in s.evidence if e.source is not None)
-            nodes.update(s.derived_from)
-            if s.basis is not None:
-                nodes.add(s.basis)
+    for sup_list in sups.values():
+        for sup in sup_list:
+            nodes.update(e.source for e in sup.evidence if e.source is not None)
+            nodes.update(sup.derived_from)
+            if sup.basis is not None:
+                nodes.add(sup.basis)
     labels = describe.labels(store, nodes)
     terms = Terms(site, labels)
     skip = [RDF.type, *describe.TEXT_PROPS] if iri in texts else [RDF.type]
@@ -315,7 +315,8 @@ def render_resource_html(project: Project, iri: str, base_url: str, *, highlight
         pos = describe.locate(own, t)
         if pos is not None and t is not None:
             own_view = {"quote": snippet(t, *pos), "source": terms.link(own.source),  # type: ignore[arg-type]
-                        "url": terms.href(own.source).split("#")[0] + f"?hl={pos[0]}-{pos[1]}#hl", "pos": pos}
+                        "url": terms.href(own.source).split("#")[0] + f"?hl={pos[0]}-{pos[1]}#hl",  # type: ignore[arg-type]
+                        "pos": pos}
     graphs = sorted({g for g, s, _, _ in out_q if s == x}, key=str)
     title = labels.get(x) or describe.humanize(iri)
     return _env.get_template("resource.html").render(
@@ -329,7 +330,7 @@ def render_resource_html(project: Project, iri: str, base_url: str, *, highlight
 
 def _graph_page(project: Project, site: Site, g: Graph, title: str, iri: str, intro: str = "") -> str:
     """A page for a graph not in the store (dataset description, shapes): one section per subject."""
-    quads = [(URIRef("urn:x"), s, p, o) for s, p, o in g]
+    quads: list[describe.Quad] = [(URIRef("urn:x"), s, p, o) for s, p, o in g]  # type: ignore[misc]
     subjects = sorted({s for s in g.subjects() if isinstance(s, URIRef)},
                       key=lambda s: (0 if str(s) == iri else 1, str(s)))
     nodes = {t for q in quads for t in q[1:]}
@@ -425,9 +426,9 @@ def dataset_graph(project: Project, base_url: str, *, allow_update: bool = False
     g.add((ds, VOID.vocabulary, URIRef(s.base_iri + "ontology")))
     used = describe._select(store, "SELECT DISTINCT ?p WHERE { { ?s ?p ?o } UNION { ?s a ?p } } LIMIT 2000")
     vocabs = set()
-    for (p,) in used.rows:
+    for (used_iri,) in used.rows:
         for ns in PREFIXES.values():
-            if str(p).startswith(ns) and ns not in (s.base_iri + "id/", s.base_iri + "record/"):
+            if str(used_iri).startswith(ns) and ns not in (s.base_iri + "id/", s.base_iri + "record/"):
                 vocabs.add(ns)
     for ns in sorted(vocabs):
         g.add((ds, VOID.vocabulary, URIRef(ns)))

@@ -277,7 +277,7 @@ class InlineRunner:
     async def run(self, job: dict[str, Any], timeout: float) -> tuple[dict[str, Any], Any]:
         def go() -> tuple[dict[str, Any], Any]:
             j = dict(job)
-            return execute(_TimedStore(self.store, timeout), j, self.context)
+            return execute(_TimedStore(self.store, timeout), j, self.context)  # type: ignore[arg-type]
 
         try:
             return await asyncio.wait_for(run_in_threadpool(go), timeout)
