@@ -133,6 +133,14 @@ def _canonical(triples: list[ox.Triple]) -> list[ox.Triple]:
     return [q.triple for q in ds]
 
 
+def canonical_ntriples(data: bytes) -> bytes:
+    """N-Triples with blank nodes relabelled canonically (the same graph, the same labels)."""
+    if b"_:" not in data:
+        return data
+    triples = [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
+    return _nt_of(triples)
+
+
 def _nt_of(triples: Iterable[ox.Triple]) -> bytes:
     return ox.serialize(_canonical(list(triples)), format=ox.RdfFormat.N_TRIPLES) or b""
 
@@ -151,7 +159,7 @@ def load_context(path: Path | None = None) -> dict[str, Any]:
 
 def _sorted_json(value: Any) -> Any:
     if isinstance(value, dict):
-        return {k: _sorted_json(v) for k, v in value.items()}
+        return {k: _sorted_json(v) for k, v in sorted(value.items())}
     if isinstance(value, list):
         items = [_sorted_json(v) for v in value]
         return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
@@ -159,16 +167,17 @@ def _sorted_json(value: Any) -> Any:
 
 
 def _nest(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Embed each node referenced exactly once (and not a root of its own) where it is referenced."""
+    """Expanded JSON-LD node objects -> the same graph with each node that is referenced exactly once (and
+    is not part of a cycle of such references) embedded where it is referenced."""
     by_id = {n["@id"]: n for n in nodes if "@id" in n}
     refs: dict[str, int] = {}
 
     def count(v: Any) -> None:
         if isinstance(v, dict):
-            if set(v) == {"@id"} and v["@id"] in by_id:
+            if set(v) == {"@id"}:
                 refs[v["@id"]] = refs.get(v["@id"], 0) + 1
             for k, x in v.items():
-                if k != "@id":
+                if k not in ("@id", "@type"):
                     count(x)
         elif isinstance(v, list):
             for x in v:
@@ -180,32 +189,39 @@ def _nest(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
     def embed(v: Any, path: frozenset[str]) -> Any:
         if isinstance(v, dict):
-            if set(v) == {"@id"} and refs.get(v["@id"]) == 1 and v["@id"] not in path:
-                embedded.add(v["@id"])
-                return embed(by_id[v["@id"]], path | {v["@id"]})
-            return {k: (x if k == "@id" else embed(x, path)) for k, x in v.items()}
+            i = v.get("@id")
+            if set(v) == {"@id"} and i in by_id and refs.get(i) == 1 and i not in path:
+                embedded.add(i)
+                return embed(by_id[i], path | {i})
+            return {k: (x if k in ("@id", "@type") else embed(x, path)) for k, x in v.items()}
         if isinstance(v, list):
             return [embed(x, path) for x in v]
         return v
 
     roots = [n for n in nodes if refs.get(n.get("@id", ""), 0) != 1]
     out = [embed(n, frozenset({n.get("@id", "")})) for n in roots]
-    # nodes only reachable through a cycle of single references stay at the top
-    out += [n for n in nodes if n.get("@id") not in embedded and n not in roots]
+    # Nodes reachable only through a cycle of single references stay at the top.
+    out += [embed(n, frozenset({n["@id"]})) for n in nodes
+            if refs.get(n.get("@id", ""), 0) == 1 and n["@id"] not in embedded]
     return out
 
 
 def jsonld_from_graph(g: Graph, context: dict[str, Any], name: str | None = None) -> bytes:
-    """Compacted JSON-LD with our context (inline), nodes sorted, single references nested."""
-    raw = g.serialize(format="json-ld", context=context, auto_compact=False)
-    doc = json.loads(raw)
-    nodes = doc.get("@graph", doc if isinstance(doc, list) else [doc]) if isinstance(doc, dict) else doc
-    nodes = [{k: v for k, v in n.items() if k != "@context"} for n in nodes]
-    nodes = _nest(sorted((_sorted_json(n) for n in nodes), key=lambda n: str(n.get("@id", ""))))
-    out: dict[str, Any] = {"@context": context}
+    """Compacted JSON-LD with our context (inline): one object whose ``@graph`` lists the nodes, sorted,
+    with each node referenced once nested where it is referenced."""
+    from pyld import jsonld  # compaction only: pyld's from_rdf is quadratic, rdflib gives the expanded form
+
+    expanded = json.loads(g.serialize(format="json-ld"))
+    nodes = sorted(_nest([_sorted_json(n) for n in expanded]), key=lambda n: str(n.get("@id", "")))
+    doc: dict[str, Any] = {"@graph": nodes}
     if name:
-        out["@id"] = name
-    out["@graph"] = nodes
+        doc["@id"] = name
+    compacted = jsonld.compact(doc, {"@context": context}, {"compactArrays": True})
+    body = {k: v for k, v in compacted.items() if k != "@context"}
+    if "@graph" not in body:  # pyld drops @graph around a single node
+        body = {k: v for k, v in body.items() if k == "@id" and name} | {"@graph": [
+            {k: v for k, v in body.items() if not (k == "@id" and name)}]}
+    out = {"@context": context, **{k: body[k] for k in ("@id",) if k in body}, "@graph": body["@graph"]}
     return (json.dumps(out, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
@@ -214,7 +230,7 @@ def jsonld_from_graph(g: Graph, context: dict[str, Any], name: str | None = None
 def serialize_graph(g: Graph, fmt: RdfFormat, *, name: str | None = None,
                     context: dict[str, Any] | None = None) -> bytes:
     """One graph in ``fmt``, deterministically. ``name`` makes dataset formats put it in that named graph."""
-    triples = terms.triples_from_graph(g)
+    triples = _canonical(terms.triples_from_graph(g))
     nt = _nt_of(triples)
     if fmt.name == "turtle":
         return turtle_from_ntriples(nt)
@@ -228,7 +244,9 @@ def serialize_graph(g: Graph, fmt: RdfFormat, *, name: str | None = None,
             lines = [ln[:-1] + f"<{name}> ." for ln in lines]
         return "".join(ln + "\n" for ln in sorted(set(lines))).encode("utf-8")
     if fmt.name == "jsonld":
-        return jsonld_from_graph(g, context if context is not None else load_context(), name)
+        # blank nodes relabelled canonically, so the same graph gives the same bytes
+        canonical = terms.graph_from_triples(triples) if b"_:" in nt else g
+        return jsonld_from_graph(canonical, context if context is not None else load_context(), name)
     if fmt.oxigraph is not None:
         ordered = sorted(_canonical(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
         return ox.serialize(ordered, format=fmt.oxigraph, prefixes=PREFIXES) or b""
@@ -259,7 +277,7 @@ def write_export(store: Store, fmt: RdfFormat | str, out: BinaryIO, *, record: s
         for g in store.records():
             buf = io.BytesIO()
             store.dump(buf, rdf_format("nt"), graph=g)
-            graphs.append((g, buf.getvalue()))
+            graphs.append((g, canonical_ntriples(buf.getvalue())))
         if f.name == "trig":
             out.write(trig_from_graphs(graphs))
         elif f.name == "turtle":

@@ -332,37 +332,56 @@ class Validator:
 
 
 class _LineFinder:
-    """Finds the first line of a source file that names a node (by full IRI or a declared prefix)."""
+    """Finds the line of a source file that describes a node: where it starts a statement, else where it
+    is first named (by full IRI, an IRI relative to ``@base``/``BASE``, a prefixed name, or a JSON string)."""
 
     def __init__(self) -> None:
-        self._cache: dict[str, tuple[list[str], dict[str, str]]] = {}
+        self._cache: dict[str, tuple[list[str], dict[str, str], list[str]]] = {}
 
-    def _file(self, src: str) -> tuple[list[str], dict[str, str]]:
+    def _file(self, src: str) -> tuple[list[str], dict[str, str], list[str]]:
         if src not in self._cache:
             try:
                 text = Path(src).read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError):
                 text = ""
             prefixes = dict(re.findall(r"@?prefix\s+([\w\-]*):\s*<([^>]*)>", text, flags=re.I))
-            self._cache[src] = (text.splitlines(), prefixes)
+            bases = re.findall(r"@?base\s+<([^>]*)>", text, flags=re.I)
+            self._cache[src] = (text.splitlines(), prefixes, bases)
         return self._cache[src]
 
     def find(self, src: str, node: Node | None) -> int | None:
         if not isinstance(node, URIRef):
             return None
-        lines, prefixes = self._file(src)
+        lines, prefixes, bases = self._file(src)
         iri = str(node)
         needles = [f"<{iri}>", f'"{iri}"']
-        for p, ns in prefixes.items():
-            if iri.startswith(ns) and iri != ns:
-                needles.append(f"{p}:{iri[len(ns):]}")
+        needles += [f"<{iri[len(b):]}>" for b in bases if iri.startswith(b) and iri != b]
+        needles += [f"{p}:{iri[len(ns):]}" for p, ns in prefixes.items() if iri.startswith(ns) and iri != ns]
+        # JSON-LD and YAML records write compact IRIs with our context's prefixes.
+        needles += [f'"{p}:{iri[len(ns):]}"' for p, ns in PREFIXES.items() if iri.startswith(ns) and iri != ns]
+        needles += [f"@id: {p}:{iri[len(ns):]}" for p, ns in PREFIXES.items() if iri.startswith(ns) and iri != ns]
+
+        def names(line: str, n: str) -> int:
+            j = line.find(n)
+            while j >= 0:
+                after = line[j + len(n):j + len(n) + 1]
+                if n[0] in "<\"" or not re.match(r"[\w\-/.:]", after) or (after == "." and not
+                                                                          re.match(r"\.[\w\-]", line[j + len(n):])):
+                    return j
+                j = line.find(n, j + 1)
+            return -1
+
+        first = None
         for i, line in enumerate(lines, 1):
             for n in needles:
-                j = line.find(n)
-                if j >= 0 and (n[0] in "<\"" or not line[j + len(n):j + len(n) + 1].strip("-_/.") or
-                               not re.match(r"[\w\-/]", line[j + len(n):j + len(n) + 1])):
+                j = names(line, n)
+                if j < 0:
+                    continue
+                # A subject starts its line (Turtle, TriG, N-Triples); JSON-LD and YAML name it with @id.
+                if j == 0 or n.startswith("@id:") or line[:j].rstrip().endswith(('"@id":', "'@id':")):
                     return i
-        return None
+                first = first or i
+        return first
 
 
 __all__ = ["Validator", "ValidationReport", "ValidationResult"]
