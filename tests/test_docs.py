@@ -13,6 +13,7 @@ from eventkg.cli import cli
 from eventkg.config import Settings
 
 CLI_DOC = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
+ALL_DOCS = "".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "docs").glob("*.md")))
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 
@@ -30,7 +31,7 @@ def test_every_command_and_option_is_documented(name: str) -> None:
     cmd = cli.commands[name]
     for p in cmd.params:
         if isinstance(p, click.Option):
-            assert any(o in CLI_DOC for o in p.opts), f"{name}: option {p.opts} is not in docs/cli.md"
+            assert any(o in ALL_DOCS for o in p.opts), f"{name}: option {p.opts} is not in docs/"
 
 
 def test_global_options_are_documented() -> None:
@@ -48,3 +49,11 @@ def test_every_setting_is_documented(field: str) -> None:
 def test_every_named_query_is_documented(rq) -> None:  # type: ignore[no-untyped-def]
     docs = "".join(p.read_text(encoding="utf-8") for p in (ROOT / "docs").glob("*.md"))
     assert rq.stem in docs, f"{rq.stem} is not in docs/"
+
+
+def test_queries_reference_is_up_to_date() -> None:
+    from eventkg.queries import library, markdown
+
+    expected = markdown(library(ROOT / "queries"))
+    assert (ROOT / "docs" / "queries.md").read_text(encoding="utf-8") == expected, \
+        "docs/queries.md is stale: run `eventkg queries --format markdown > docs/queries.md`"

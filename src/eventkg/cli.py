@@ -228,11 +228,14 @@ def query(ctx: click.Context, name: str | None, params: tuple[str, ...], qfile: 
 
 
 @cli.command("queries")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
 @click.pass_context
 def queries_cmd(ctx: click.Context, fmt: str) -> None:
     """List the named queries: their question and parameters."""
     lib = _run(lambda: _project(ctx).queries)
+    if fmt == "markdown":
+        click.echo(queries_mod.markdown(lib), nl=False)
+        return
     if fmt == "json":
         import json
 

@@ -95,6 +95,23 @@ def get(folder: Path, name: str) -> NamedQuery:
     return lib[name]
 
 
+def markdown(lib: dict[str, NamedQuery]) -> str:
+    """The library as a Markdown reference (docs/queries.md is this text)."""
+    out = ["# Named queries", "",
+           "The questions eventkg answers by name: `eventkg query NAME [--param KEY=VALUE ...]`, or",
+           "`/queries/NAME` (with the parameters in the query string) and the query page of the server. Each is a file `queries/NAME.rq`; its header",
+           "comment gives the question and the parameters. Parameters are bound as typed RDF terms.", ""]
+    for q in lib.values():
+        out += [f"## `{q.name}`", "", q.title + (f". {q.description}" if q.description else ""), ""]
+        if q.params:
+            out += ["| parameter | type | meaning |", "|---|---|---|"]
+            out += [f"| `{p.name}` | {p.type} | {p.description.replace('|', '/')} |" for p in q.params]
+            out.append("")
+        example = " ".join(f"--param {p.name}={p.default}" for p in q.params if p.default)
+        out += ["```sh", f"eventkg query {q.name}{' ' + example if example else ''}", "```", ""]
+    return "\n".join(out)
+
+
 def expand_iri(value: str) -> str:
     """A full IRI from a full IRI, ``<IRI>`` or a prefixed name of ours. Raises QueryError."""
     v = value.strip()
@@ -155,4 +172,4 @@ def run(store: Store, query: NamedQuery, values: Mapping[str, str] | None = None
         raise QueryError(e.reason, e.line, e.column, source=str(query.path or query.name)) from e
 
 __all__ = ["NamedQuery", "Param", "PARAM_TYPES", "parse_header", "library", "get", "bind", "to_term",
-           "expand_iri", "run"]
+           "expand_iri", "run", "markdown"]
