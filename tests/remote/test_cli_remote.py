@@ -88,7 +88,11 @@ def test_remote_store_commands(proj: Path, remote: dict[str, str]) -> None:
     extra = proj / "delta.ttl"
     # no blank-node subjects: the validator hands every subject to pySHACL as a focus node, which refuses them
     extra.write_text(record("delta", blank=False), encoding="utf-8")
+    r = run(proj, *opts, "validate", str(extra))
+    assert r.exit_code == 0 and "Conforms: yes" in r.output
     assert run(proj, *opts, "add", str(extra)).exit_code == 0
+    r = run(proj, *opts, "validate", "--replace", str(extra))   # in the context of the other records only
+    assert r.exit_code == 0, r.output
     r = run(proj, *opts, "add", str(extra))
     assert r.exit_code == 2 and "already" in r.output
     r = run(proj, *opts, "query", "--sparql", f"SELECT ?l WHERE {{ <{EX}delta-1> <{EX}label> ?l }}", "--format", "csv")

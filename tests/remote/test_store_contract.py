@@ -143,3 +143,12 @@ def test_big_add_is_staged_and_leaves_no_staging_graph(any_store: Store) -> None
     assert any_store.count(f"{EX}record/big1") == 7
     res = any_store.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(STRSTARTS(STR(?g), 'urn:eventkg:staging')) }")
     assert isinstance(res, Rows) and res.rows == []
+
+
+def test_words_in_comments_do_not_change_the_form(any_store: Store) -> None:
+    """SPARQLWrapper alone took this for an update (ADD), because of "address" in the comment."""
+    any_store.put_records(rec("c"))
+    q = f"""# title: who they address; insert nothing, drop nothing
+SELECT ?n WHERE {{ <{EX}c> <{EX}name> ?n }}"""
+    res = any_store.query(q)
+    assert isinstance(res, Rows) and res.rows == [(Literal("Meeting", lang="en"),)]

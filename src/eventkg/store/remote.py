@@ -416,7 +416,7 @@ class RemoteStore(Store):
         w.setQuery(sparql)
         w.setMethod(POST)
         w.setRequestMethod(URLENCODED)
-        w.setTimeout(int(timeout) if timeout and timeout >= 1 else (timeout or self.timeout))  # type: ignore[arg-type]
+        w.setTimeout(timeout or self.timeout)  # type: ignore[arg-type]  # urllib takes fractions of a second
         if self._token:
             w.addCustomHttpHeader("Authorization", f"Bearer {self._token}")
         elif self.username:
@@ -433,6 +433,9 @@ class RemoteStore(Store):
         text = with_values(sparql, bindings) if bindings else sparql
         form = query_form(text) or "select"
         w = self._wrapper(text, timeout)
+        # SPARQLWrapper guesses the form with a regex that words in comments fool ("address" -> ADD, sent as an
+        # update); ours skips comments, strings and IRIs.
+        w.queryType = form.upper()
         for g in default_graphs or ():
             w.addParameter("default-graph-uri", g)
         for g in named_graphs or ():
