@@ -87,16 +87,19 @@ def _turtle_block(lines: list[str], sh: _Shortener, indent: str = "") -> Iterato
         yield " .\n"
 
 
-def _sort_key(line: str) -> tuple[str, int, str]:
-    s, p, o = _split(line)
-    return (s, 0 if p == RDF_TYPE else 1, p + " " + o)
-
-
-def _ntriples_lines(data: bytes) -> list[str]:
+def _ntriples_lines(data: bytes, first: str | None = None) -> list[str]:
+    """The lines sorted: subjects in order (``first``, the thing a document is about, before the others),
+    ``rdf:type`` first within a subject."""
     text = data.decode("utf-8")
     lines = [ln for ln in text.split("\n") if ln]
     if len(lines) <= SORT_LIMIT:
-        lines = sorted(set(lines), key=_sort_key)
+        top = f"<{first}>" if first else None
+
+        def key(line: str) -> tuple[int, str, int, str]:
+            s, p, o = _split(line)
+            return (0 if s == top else 1, s, 0 if p == RDF_TYPE else 1, p + " " + o)
+
+        lines = sorted(set(lines), key=key)
     return lines
 
 
@@ -107,17 +110,18 @@ def _header(sh: _Shortener, base: str | None) -> str:
     return head + "\n"
 
 
-def turtle_from_ntriples(data: bytes, base: str | None = BASE_IRI + "id/") -> bytes:
+def turtle_from_ntriples(data: bytes, base: str | None = BASE_IRI + "id/", first: str | None = None) -> bytes:
     sh = _Shortener(PREFIXES, base)
-    body = "".join(_turtle_block(_ntriples_lines(data), sh))
+    body = "".join(_turtle_block(_ntriples_lines(data, first), sh))
     return (_header(sh, base) + body).encode("utf-8")
 
 
-def trig_from_graphs(graphs: list[tuple[str, bytes]], base: str | None = BASE_IRI + "id/") -> bytes:
+def trig_from_graphs(graphs: list[tuple[str, bytes]], base: str | None = BASE_IRI + "id/",
+                     first: str | None = None) -> bytes:
     sh = _Shortener(PREFIXES, base)
     parts = []
     for name, data in sorted(graphs):
-        lines = _ntriples_lines(data)
+        lines = _ntriples_lines(data, first)
         if not lines:
             continue
         block = "".join(_turtle_block(lines, sh, "    "))
@@ -228,14 +232,15 @@ def jsonld_from_graph(g: Graph, context: dict[str, Any], name: str | None = None
 # -- entry points ------------------------------------------------------------------------------------------
 
 def serialize_graph(g: Graph, fmt: RdfFormat, *, name: str | None = None,
-                    context: dict[str, Any] | None = None) -> bytes:
-    """One graph in ``fmt``, deterministically. ``name`` makes dataset formats put it in that named graph."""
+                    context: dict[str, Any] | None = None, first: str | None = None) -> bytes:
+    """One graph in ``fmt``, deterministically. ``name`` makes dataset formats put it in that named graph;
+    ``first`` puts that subject's statements first in Turtle and TriG (the thing a document is about)."""
     triples = _canonical(terms.triples_from_graph(g))
     nt = _nt_of(triples)
     if fmt.name == "turtle":
-        return turtle_from_ntriples(nt)
+        return turtle_from_ntriples(nt, first=first)
     if fmt.name == "trig":
-        return trig_from_graphs([(name, nt)]) if name else turtle_from_ntriples(nt)
+        return trig_from_graphs([(name, nt)], first=first) if name else turtle_from_ntriples(nt, first=first)
     if fmt.name == "nt":
         return "".join(ln + "\n" for ln in sorted(set(nt.decode("utf-8").splitlines()))).encode("utf-8")
     if fmt.name == "nq":

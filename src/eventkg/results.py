@@ -74,8 +74,13 @@ def table(res: Rows | Boolean, width: int | None = None) -> str:
     width = width or shutil.get_terminal_size((120, 20)).columns
     cells = [[short(t).replace("\n", " ") for t in row] for row in res.rows]
     heads = list(res.variables)
-    cap = max(12, (width - 3 * len(heads)) // max(1, len(heads)))
-    widths = [min(cap, max([len(h)] + [len(r[i]) for r in cells])) for i, h in enumerate(heads)]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(heads)]
+    room = max(width - 3 * (len(heads) - 1), 8 * len(heads))
+    while sum(widths) > room:  # narrow the widest column first, so short columns stay whole
+        i = widths.index(max(widths))
+        widths[i] = max(8, widths[i] - max(1, (sum(widths) - room) // len(widths)))
+        if all(w == 8 for w in widths):
+            break
 
     def fit(s: str, w: int) -> str:
         return s if len(s) <= w else s[: w - 1] + "…"

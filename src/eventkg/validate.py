@@ -109,6 +109,8 @@ def _short(t: Node | None) -> str | None:
                 return f"{p}:{s[len(ns):]}"
         return f"<{s}>"
     if isinstance(t, Literal):
+        if t.datatype is not None and not t.language:
+            return f"{Literal(str(t)).n3()}^^{_short(URIRef(t.datatype))}"
         return t.n3()
     return f"_:{t}"
 

@@ -501,14 +501,15 @@ def service_description(project: Project, base_url: str, *, allow_update: bool =
 # -- documents --------------------------------------------------------------------------------------------
 
 def _rdf_bytes(quads: Sequence[describe.Quad], variant: Variant, context: dict[str, Any] | None,
-               record: str | None = None) -> bytes:
+               record: str | None = None, first: str | None = None) -> bytes:
     assert variant.fmt is not None
     if variant.fmt.name == "trig" or variant.fmt.name == "nq":
         parts = describe.by_graph(quads)
         if variant.fmt.name == "trig":
-            return trig_from_graphs([(name, serialize_graph(g, rdf_format("nt"))) for name, g in parts.items()])
+            return trig_from_graphs([(name, serialize_graph(g, rdf_format("nt"))) for name, g in parts.items()],
+                                    first=first)
         return b"".join(serialize_graph(g, variant.fmt, name=name) for name, g in sorted(parts.items()))
-    return serialize_graph(describe.to_graph(quads), variant.fmt, context=context)
+    return serialize_graph(describe.to_graph(quads), variant.fmt, context=context, first=first)
 
 
 def _graph_bytes(g: Graph, variant: Variant, context: dict[str, Any] | None, name: str | None = None) -> bytes:
@@ -545,7 +546,7 @@ def render_document(project: Project, path: str, variant: Variant, base_url: str
     quads = describe.document_quads(project.store, iri)
     if not quads:
         raise NotFound(f"the graph does not name <{iri}>")
-    return _rdf_bytes(quads, variant, ctx)
+    return _rdf_bytes(quads, variant, ctx, first=iri)
 
 
 def _context(project: Project) -> dict[str, Any] | None:
