@@ -230,3 +230,15 @@ def test_help_on_every_command(run_cli) -> None:  # type: ignore[no-untyped-def]
     for name in cli.commands:
         r = run_cli(name, "--help")
         assert r.exit_code == 0 and "Usage:" in r.output, name
+
+
+def test_parameter_not_in_the_select_list(loaded_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A parameter the query uses but does not return is bound too (Oxigraph's own substitution only takes
+    projected variables; eventkg binds the others with a VALUES block of the typed term)."""
+    f = tmp_path / "names.rq"
+    f.write_text("# title: Names of a thing\n# param: thing iri The thing\n"
+                 "PREFIX schema: <https://schema.org/>\nSELECT DISTINCT ?name WHERE { ?thing schema:name ?name }\n")
+    r = loaded_cli("query", "--file", str(f), "--param", "thing=id:place/hanoi", "--format", "json")
+    assert r.exit_code == 0, r.output
+    names = [b["name"]["value"] for b in json.loads(r.output)["results"]["bindings"]]
+    assert names == ["Hanoi"]

@@ -76,11 +76,13 @@ def table(res: Rows | Boolean, width: int | None = None) -> str:
     heads = list(res.variables)
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(heads)]
     room = max(width - 3 * (len(heads) - 1), 8 * len(heads))
-    while sum(widths) > room:  # narrow the widest column first, so short columns stay whole
-        i = widths.index(max(widths))
-        widths[i] = max(8, widths[i] - max(1, (sum(widths) - room) // len(widths)))
-        if all(w == 8 for w in widths):
-            break
+    if sum(widths) > room:
+        # One cap for the wide columns, as high as fits: short columns (dates, numbers) stay whole.
+        cap = max(8, max(c for c in range(8, max(widths) + 1) if sum(min(w, c) for w in widths) <= room)
+                  if sum(min(w, 8) for w in widths) <= room else 8)
+        if cap < 20:
+            return _vertical(heads, cells, res.truncated, width)
+        widths = [min(w, cap) for w in widths]
 
     def fit(s: str, w: int) -> str:
         return s if len(s) <= w else s[: w - 1] + "…"
@@ -91,6 +93,17 @@ def table(res: Rows | Boolean, width: int | None = None) -> str:
     n = len(res.rows)
     lines.append(f"({n} row{'s' if n != 1 else ''}{', truncated' if res.truncated else ''})")
     return "\n".join(lines)
+
+
+def _vertical(heads: list[str], cells: list[list[str]], truncated: bool, width: int) -> str:
+    """Rows too wide for the terminal, one ``name | value`` line per column (as psql's expanded display)."""
+    w = max(len(h) for h in heads)
+    out = []
+    for n, row in enumerate(cells, 1):
+        out.append(f"-[ row {n} ]" + "-" * max(0, min(width, 60) - 11 - len(str(n))))
+        out += [f"{h.ljust(w)} | {c}".rstrip() for h, c in zip(heads, row)]
+    out.append(f"({len(cells)} row{'s' if len(cells) != 1 else ''}{', truncated' if truncated else ''})")
+    return "\n".join(out)
 
 
 def serialize(res: QueryResult, fmt: str) -> bytes:

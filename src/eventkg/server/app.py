@@ -794,7 +794,7 @@ def create_app(project: Project, options: Options | None = None, **kw: Any) -> S
     if opts.base_url and not opts.base_url.endswith("/"):
         opts.base_url += "/"
     if opts.allow_update and not opts.token:
-        raise ConfigError("--allow-update needs a token (--token or EVENTKG_TOKEN): writes are never anonymous")
+        raise ConfigError("--allow-update needs a token (--token or EVENTKG_SERVER_TOKEN): writes are never anonymous")
     p = project
     ctx_path = p.settings.path(p.settings.context)
     ctx = pages._context(p)

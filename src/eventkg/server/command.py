@@ -15,7 +15,8 @@ from ..errors import EventKGError
 @click.option("--timeout", type=float, metavar="S", help="Seconds a query may run (default 10, or the settings').")
 @click.option("--row-limit", type=int, metavar="N", help="Rows a query may return (default 10000, or the settings').")
 @click.option("--allow-update", is_flag=True, help="Accept SPARQL updates and the records API (needs --token).")
-@click.option("--token", metavar="T", envvar="EVENTKG_TOKEN", help="Bearer token for writes (or EVENTKG_TOKEN).")
+@click.option("--token", metavar="T", envvar="EVENTKG_SERVER_TOKEN",
+              help="Bearer token that writes must carry (or EVENTKG_SERVER_TOKEN).")
 @click.option("--workers", type=int, default=2, show_default=True,
               help="Query worker processes (each query runs in one, so it can be stopped at the time limit).")
 @click.option("--max-body", type=int, default=5 * 1024 * 1024, show_default=True, metavar="BYTES",
@@ -32,7 +33,7 @@ def serve(ctx: click.Context, host: str, port: int, base_url: str | None, timeou
     s = project.settings
     opts = Options(base_url=base_url, timeout=timeout if timeout is not None else s.timeout,
                    row_limit=row_limit if row_limit is not None else s.row_limit, allow_update=allow_update,
-                   token=token or s.token, workers=workers, max_body=max_body)
+                   token=token, workers=workers, max_body=max_body)
     try:
         app = create_app(project, opts)
     except EventKGError as e:

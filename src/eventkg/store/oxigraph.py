@@ -21,6 +21,7 @@ from .. import terms
 from ..errors import ConfigError, LoadError, QueryError, RecordError, RecordNotFound, StoreError
 from ..formats import RdfFormat
 from ..load import Record
+from .bind import with_values
 from .base import Boolean, Progress, QueryResult, Rows, Store, StoreInfo, Triples
 from .bulk import bulk_load_file
 
@@ -112,7 +113,14 @@ class EmbeddedStore(Store):
         if bindings:
             kwargs["substitutions"] = {ox.Variable(k): terms.to_oxigraph(v) for k, v in bindings.items()}
         try:
-            return self._store.query(sparql, **kwargs)  # type: ignore[arg-type]
+            try:
+                return self._store.query(sparql, **kwargs)  # type: ignore[arg-type]
+            except RuntimeError as e:
+                # Oxigraph substitutes only variables the query projects; bind the others with VALUES.
+                if not bindings or "projection" not in str(e):
+                    raise
+                del kwargs["substitutions"]
+                return self._store.query(with_values(sparql, bindings), **kwargs)  # type: ignore[arg-type]
         except SyntaxError as e:
             raise query_syntax_error(e) from e
 
@@ -250,7 +258,7 @@ class EmbeddedStore(Store):
         if getattr(self, "_store", None) is not None:
             try:
                 self._store.flush()
-            except OSError:
+            except (OSError, RuntimeError, ValueError):  # a read-only store has nothing to flush
                 pass
             self._store = None  # type: ignore[assignment]
             gc.collect()
