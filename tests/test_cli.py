@@ -193,9 +193,9 @@ def test_validate_exit_codes_and_report_formats(loaded_cli, tmp_path: Path) -> N
     r = loaded_cli("validate", str(bad), "--replace")
     assert r.exit_code == 1
     assert "focus node:" in r.output and f"{bad}:" in r.output
-    js = json.loads(loaded_cli("validate", str(bad), "--replace", "--report", "json").output)
+    js = json.loads(loaded_cli("validate", str(bad), "--replace", "--format", "json").output)
     assert js["conforms"] is False and js["results"][0]["message"]
-    ttl = loaded_cli("validate", str(bad), "--replace", "--report", "turtle").output
+    ttl = loaded_cli("validate", str(bad), "--replace", "--format", "turtle").output
     rg = Graph().parse(data=ttl, format="turtle")
     assert (None, None, URIRef("http://www.w3.org/ns/shacl#ValidationReport")) in rg
     unreadable = tmp_path / "broken.ttl"
@@ -242,3 +242,36 @@ def test_parameter_not_in_the_select_list(loaded_cli, tmp_path: Path) -> None:  
     assert r.exit_code == 0, r.output
     names = [b["name"]["value"] for b in json.loads(r.output)["results"]["bindings"]]
     assert names == ["Hanoi"]
+
+
+def test_jsonld_and_yaml_records_with_our_context_load_like_turtle(loaded_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A record written as plain JSON (or YAML) with ontology/context.jsonld is validated and added like
+    the same record in Turtle."""
+    import yaml
+
+    examples = ROOT / "tests" / "model" / "examples"
+    jsonld = examples / "min-event.jsonld"
+    as_yaml = tmp_path / "min-event.yaml"
+    as_yaml.write_text(yaml.safe_dump(json.loads(jsonld.read_text(encoding="utf-8")), allow_unicode=True))
+    turtle = Graph().parse(examples / "min-event.ttl")
+    for f in (jsonld, as_yaml):
+        r = loaded_cli("validate", str(f))
+        assert r.exit_code == 0, r.output
+        r = loaded_cli("add", "--replace", str(f))
+        assert r.exit_code == 0, r.output
+        rec = r.output.split("<", 1)[1].split(">", 1)[0]
+        got = Graph().parse(data=loaded_cli("export", "--format", "nt", "--record", rec).output, format="nt")
+        assert isomorphic(got, turtle), f
+
+
+def test_malformed_record_is_refused_with_its_line_and_nothing_changes(loaded_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    before = loaded_cli("export", "--format", "nq").output
+    bad = tmp_path / "bad.jsonld"
+    bad.write_text('{\n  "@context": "https://w3id.org/eventkg/ontology/context.jsonld",\n  "@id": "id:x",\n  "name": \n}\n')
+    r = loaded_cli("add", str(bad))
+    assert r.exit_code == 2 and f"{bad}, line 5" in r.stderr
+    bad_ttl = tmp_path / "bad.ttl"
+    bad_ttl.write_text("@prefix schema: <https://schema.org/> .\n<urn:a> schema:name \"x\" ;\n  schema:name .\n")
+    r = loaded_cli("add", str(bad_ttl))
+    assert r.exit_code == 2 and f"{bad_ttl}, line 3" in r.stderr
+    assert loaded_cli("export", "--format", "nq").output == before

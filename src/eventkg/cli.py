@@ -115,9 +115,10 @@ def _read(ctx: click.Context, files: tuple[Path, ...], fmt: str | None) -> list[
 
 @cli.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", metavar="FORMAT", help="Input format (default: from the extension).")
-@click.option("--report", "report_format", type=click.Choice(["text", "json", "turtle"]), default="text",
-              show_default=True, help="How to print the report.")
+@click.option("--input-format", "fmt", metavar="FORMAT", help="Input format (default: from the extension).")
+@click.option("--format", "--report", "report_format", type=click.Choice(["text", "json", "turtle"]),
+              default="text", show_default=True,
+              help="The report: readable text, JSON, or the sh:ValidationReport graph in Turtle.")
 @click.option("--replace", is_flag=True, help="Check as a replacement of records of the same IRIs.")
 @click.pass_context
 def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str | None, report_format: str, replace: bool) -> None:
