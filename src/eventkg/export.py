@@ -193,7 +193,7 @@ def _nest(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
     def embed(v: Any, path: frozenset[str]) -> Any:
         if isinstance(v, dict):
-            i = v.get("@id")
+            i = str(v.get("@id", ""))
             if set(v) == {"@id"} and i in by_id and refs.get(i) == 1 and i not in path:
                 embedded.add(i)
                 return embed(by_id[i], path | {i})
@@ -288,8 +288,8 @@ def write_export(store: Store, fmt: RdfFormat | str, out: BinaryIO, *, record: s
         elif f.name == "turtle":
             out.write(turtle_from_ntriples(b"".join(d for _, d in graphs)))
         elif f.name == "nt":
-            lines = {ln for _, d in graphs for ln in d.decode("utf-8").split("\n") if ln}
-            out.write("".join(ln + "\n" for ln in sorted(lines)).encode("utf-8"))
+            union = {ln for _, d in graphs for ln in d.decode("utf-8").split("\n") if ln}
+            out.write("".join(ln + "\n" for ln in sorted(union)).encode("utf-8"))
         else:
             for g, d in graphs:
                 lines = sorted({ln for ln in d.decode("utf-8").split("\n") if ln})
@@ -301,10 +301,10 @@ def write_export(store: Store, fmt: RdfFormat | str, out: BinaryIO, *, record: s
         full = {"@context": ctx, "@graph": [{k: v for k, v in d.items() if k != "@context"} for d in docs]}
         out.write((json.dumps(full, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
         return
-    union = Graph()
+    merged = Graph()
     for g in store.records():
-        union += record_graph(store, g)
-    out.write(serialize_graph(union, f, context=context))
+        merged += record_graph(store, g)
+    out.write(serialize_graph(merged, f, context=context))
 
 
 __all__ = ["write_export", "serialize_graph", "record_graph", "turtle_from_ntriples", "trig_from_graphs",

@@ -321,7 +321,7 @@ class Validator:
                 path=_path_text(g, g.value(res, SH.resultPath)),
                 value=_short(value),
                 message="; ".join(msgs) or "constraint not met",
-                severity=_SEVERITY.get(sev, str(sev)),  # type: ignore[arg-type]
+                severity=_SEVERITY.get(sev, str(sev)) if isinstance(sev, URIRef) else str(sev),
                 shape=_short(g.value(res, SH.sourceShape)) if not isinstance(g.value(res, SH.sourceShape), BNode) else None,
                 constraint=_short(g.value(res, SH.sourceConstraintComponent)),
                 source=src,

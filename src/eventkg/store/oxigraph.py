@@ -130,7 +130,7 @@ class EmbeddedStore(Store):
             return Boolean(bool(res))
         if isinstance(res, ox.QuerySolutions):
             names = [v.value for v in res.variables]
-            rows = []
+            rows: list[tuple[Node | None, ...]] = []
             conv = terms.to_rdflib
             for sol in res:
                 if limit is not None and len(rows) >= limit:
@@ -138,7 +138,7 @@ class EmbeddedStore(Store):
                 rows.append(tuple(conv(sol[i]) for i in range(len(names))))
             return Rows(names, rows)
         assert isinstance(res, ox.QueryTriples)
-        triples = []
+        triples: list[ox.Triple] = []
         truncated = False
         for t in res:
             if limit is not None and len(triples) >= limit:
@@ -157,7 +157,8 @@ class EmbeddedStore(Store):
         if graph is None:
             return len(self._store)
         res = self._store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {ox.NamedNode(graph)} {{ ?s ?p ?o }} }}")
-        return int(next(iter(res))[0].value)  # type: ignore[index, call-overload]
+        assert isinstance(res, ox.QuerySolutions)
+        return int(next(iter(res))[0].value)  # type: ignore[union-attr]
 
     def dump(self, out: BinaryIO, fmt: RdfFormat, graph: str | None = None) -> None:
         if fmt.oxigraph is None:
