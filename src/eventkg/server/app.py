@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any, AsyncIterator, Awaitable, Callable
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs, parse_qsl, urlencode
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -416,6 +416,33 @@ def _choose(request: Request, form: str | None) -> tuple[dict[str, str], str | N
     return formats, res_mt, rdf_mt
 
 
+def _query_job(opts: Options, text: str, formats: dict[str, str], default_graphs: list[str],
+               named_graphs: list[str], bindings: dict[str, Any] | None) -> dict[str, Any]:
+    return {"sparql": text, "bindings": bindings, "default_graphs": default_graphs or None,
+            "named_graphs": named_graphs or None, "limit": opts.row_limit, "formats": formats}
+
+
+def _is_html_page(form: str | None, res_mt: str | None, rdf_mt: str | None) -> bool:
+    return (form in ("select", "ask") and res_mt == HTML) or (form in ("construct", "describe") and rdf_mt == HTML) \
+        or (form is None and res_mt == HTML)
+
+
+def _results_response(opts: Options, meta: dict[str, Any], payload: Any, res_mt: str | None, rdf_mt: str | None,
+                      describedby: Callable[[], str]) -> Response:
+    """A query's answer (not the HTML page) with its headers: Vary, the truncation headers, Content-Type."""
+    kind = meta["kind"]
+    sent = res_mt if kind in ("select", "ask") else rdf_mt
+    if sent == HTML or sent is None:   # form unknown before the run and HTML asked for the other kind
+        sent = meta.get("format")
+    headers = {"Vary": "Accept"}
+    if meta.get("truncated"):
+        headers.update({TRUNCATED: "true", ROW_LIMIT: str(opts.row_limit),
+                        "Link": f'<{describedby()}>; rel="describedby"'})
+    if isinstance(payload, bytes):
+        return Response(payload, headers=headers, media_type=content_type(sent or "application/octet-stream"))
+    raise QueryError("the query gave no result in the format asked for")
+
+
 async def run_query(request: Request, text: str, *, default_graphs: list[str], named_graphs: list[str],
                     bindings: dict[str, Any] | None = None, named: Any = None,
                     values: dict[str, str] | None = None) -> Response:
@@ -423,13 +450,10 @@ async def run_query(request: Request, text: str, *, default_graphs: list[str], n
     opts = st.options
     form = query_form(text)
     formats, res_mt, rdf_mt = _choose(request, form)
-    job = {"sparql": text, "bindings": bindings, "default_graphs": default_graphs or None,
-           "named_graphs": named_graphs or None, "limit": opts.row_limit, "formats": formats}
+    job = _query_job(opts, text, formats, default_graphs, named_graphs, bindings)
     started = time.perf_counter()
-    html_page = (form in ("select", "ask") and res_mt == HTML) or (form in ("construct", "describe") and rdf_mt == HTML) \
-        or (form is None and res_mt == HTML)
     site = _site(request)
-    if html_page:
+    if _is_html_page(form, res_mt, rdf_mt):
         try:
             meta, payload = await st.runner.run(job, opts.timeout)
         except QueryError as e:
@@ -457,17 +481,68 @@ async def run_query(request: Request, text: str, *, default_graphs: list[str], n
             headers.update({TRUNCATED: "true", ROW_LIMIT: str(opts.row_limit)})
         return HTMLResponse(body, headers=headers)
     meta, payload = await st.runner.run(job, opts.timeout)
-    kind = meta["kind"]
-    sent = res_mt if kind in ("select", "ask") else rdf_mt
-    if sent == HTML or sent is None:   # form unknown before the run and HTML asked for the other kind
-        sent = meta.get("format")
-    headers = {"Vary": "Accept"}
-    if meta.get("truncated"):
-        headers.update({TRUNCATED: "true", ROW_LIMIT: str(opts.row_limit),
-                        "Link": f'<{site.url("doc/dataset.html")}>; rel="describedby"'})
-    if isinstance(payload, bytes):
-        return Response(payload, headers=headers, media_type=content_type(sent or "application/octet-stream"))
-    raise QueryError("the query gave no result in the format asked for")
+    return _results_response(opts, meta, payload, res_mt, rdf_mt, lambda: site.url("doc/dataset.html"))
+
+
+class QueryGet:
+    """``GET /sparql?query=...`` answered in a results or RDF format without the router, Request and handler
+    layers: the same job to the same runner (time limit, row cap) and the same headers as ``run_query``, errors
+    from the run rendered by ``error_response``. Everything else (HTML pages, ``format=``, updates, a request
+    the ordinary path would refuse before running anything) goes the ordinary way."""
+
+    def __init__(self, app: ASGIApp, state: "State") -> None:
+        self.app = app
+        self.state = state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"] != "/sparql" \
+                or scope.get("root_path"):
+            await self.app(scope, receive, send)
+            return
+        text: str | None = None
+        dg: list[str] = []
+        ng: list[str] = []
+        for k, v in parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True):
+            if k == "query":
+                if text is not None:
+                    text = None
+                    break
+                text = v
+            elif k == "default-graph-uri":
+                dg.append(v)
+            elif k == "named-graph-uri":
+                ng.append(v)
+            elif k in ("format", "update"):
+                text = None
+                break
+        accept: str | None = None
+        for hk, hv in scope["headers"]:
+            if hk == b"accept":
+                accept = hv.decode("latin-1")
+                break
+        if text is None:
+            await self.app(scope, receive, send)
+            return
+        form = query_form(text)
+        res_mt, rdf_mt = _accepted(accept)
+        if _is_html_page(form, res_mt, rdf_mt) or (form in ("select", "ask") and not res_mt) \
+                or (form in ("construct", "describe") and not rdf_mt):
+            await self.app(scope, receive, send)
+            return
+        formats: dict[str, str] = {}
+        if res_mt:
+            formats["select"] = formats["ask"] = RESULT_TYPES.get(res_mt, res_mt)
+        if rdf_mt:
+            formats["construct"] = formats["describe"] = RDF_TYPES.get(rdf_mt, rdf_mt)
+        st = self.state
+        opts = st.options
+        try:
+            meta, payload = await st.runner.run(_query_job(opts, text, formats, dg, ng, None), opts.timeout)
+            response = _results_response(opts, meta, payload, res_mt, rdf_mt,
+                                         lambda: _site(Request(scope)).url("doc/dataset.html"))
+        except EventKGError as e:
+            response = error_response(Request(scope, receive), e)
+        await response(scope, receive, send)
 
 
 async def sparql(request: Request) -> Response:
@@ -839,6 +914,7 @@ def create_app(project: Project, options: Options | None = None, **kw: Any) -> S
         EventKGError: _on_eventkg_error, HTTPException: _on_http_exception, Exception: _on_crash}
     app = Starlette(routes=routes, exception_handlers=handlers, lifespan=lifespan)  # type: ignore[arg-type]
     app.state.ekg = state
+    app.add_middleware(QueryGet, state=state)
     app.add_middleware(CORSForReads)
     app.add_middleware(ResponseCache, state=state)  # outermost: a hit is answered before anything else runs
     return app
