@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 import click
 
 from ..errors import EventKGError
@@ -42,4 +45,47 @@ def serve(ctx: click.Context, host: str, port: int, base_url: str | None, timeou
                f"(base IRI {s.base_iri} -> {base_url or 'this address'}; "
                f"{'read-write' if allow_update else 'read-only'}; query limit {opts.timeout:g} s, "
                f"{opts.row_limit} rows)", err=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, http=http_protocol())
+
+
+def http_protocol() -> Any:
+    """uvicorn's httptools protocol, writing each response's head and body in one send where they are ready in
+    the same turn of the event loop (uvicorn writes the head as soon as it is given: two sends, and often two
+    wake-ups of the client, for every small answer). "auto" where httptools is missing."""
+    try:
+        from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+    except ImportError:  # pragma: no cover - httptools is a dependency
+        return "auto"
+
+    class OneWriteTransport:
+        """Writes made in one turn of the loop leave together at the end of it; the rest goes to the transport."""
+
+        def __init__(self, transport: asyncio.Transport, loop: asyncio.AbstractEventLoop) -> None:
+            self._transport = transport
+            self._loop = loop
+            self._pending: list[bytes] | None = None
+
+        def write(self, data: bytes) -> None:
+            if self._pending is None:
+                self._pending = [data]
+                self._loop.call_soon(self.flush)
+            else:
+                self._pending.append(data)
+
+        def flush(self) -> None:
+            pending, self._pending = self._pending, None
+            if pending and not self._transport.is_closing():
+                self._transport.write(pending[0] if len(pending) == 1 else b"".join(pending))
+
+        def close(self) -> None:
+            self.flush()
+            self._transport.close()
+
+        def __getattr__(self, name: str) -> Any:
+            return getattr(self._transport, name)
+
+    class OneWriteHttpTools(HttpToolsProtocol):
+        def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+            super().connection_made(OneWriteTransport(transport, self.loop))  # type: ignore[arg-type]
+
+    return OneWriteHttpTools
