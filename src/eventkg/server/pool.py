@@ -14,6 +14,7 @@ query in a thread and answers 503 at the limit, but an in-memory query goes on i
 from __future__ import annotations
 
 import asyncio
+import collections
 import contextlib
 import logging
 import os
@@ -141,17 +142,18 @@ class WorkerPool:
         self.size = max(1, size)
         self.generation = 0
         self.workers: set[_Worker] = set()
-        self._idle: asyncio.Queue[_Worker] | None = None
+        self._idle: list[_Worker] | None = None   # most recently used last (its caches are warm)
+        self._waiters: collections.deque[asyncio.Future[_Worker]] = collections.deque()
         self._tasks: set[asyncio.Task[None]] = set()
         self._closed = False
         self.killed = 0   # workers stopped at the time limit (for tests and logs)
 
     # -- life ------------------------------------------------------------------------------------------
     async def start(self) -> None:
-        self._idle = asyncio.Queue()
+        self._idle = []
         workers = await asyncio.gather(*(self._spawn() for _ in range(self.size)))
         for w in workers:
-            self._idle.put_nowait(w)
+            self._release(w)
 
     async def stop(self) -> None:
         self._closed = True
@@ -200,8 +202,7 @@ class WorkerPool:
                 await asyncio.sleep(1)
                 self._later(replace())
                 return
-            assert self._idle is not None
-            self._idle.put_nowait(nw)
+            self._release(nw)
 
         self._later(replace())
 
@@ -215,18 +216,47 @@ class WorkerPool:
         self.generation += 1
 
     # -- work ------------------------------------------------------------------------------------------
+    def _release(self, w: _Worker) -> None:
+        """A worker is free: it goes straight to the longest waiting request (first come, first served: a
+        request arriving meanwhile cannot take it first), else to the idle list."""
+        assert self._idle is not None, "the pool is not started"
+        waiters = self._waiters
+        while waiters:
+            fut = waiters.popleft()
+            if not fut.done():
+                fut.set_result(w)
+                return
+        self._idle.append(w)
+
+    async def _acquire(self, timeout: float) -> _Worker:
+        """An idle worker, waiting for one at most ``timeout`` seconds (then ServiceBusy)."""
+        assert self._idle is not None, "the pool is not started"
+        if self._idle and not self._waiters:
+            return self._idle.pop()
+        loop = asyncio.get_running_loop()
+        fut: asyncio.Future[_Worker] = loop.create_future()
+        self._waiters.append(fut)
+
+        def expire() -> None:
+            if not fut.done():
+                fut.set_exception(ServiceBusy(timeout))
+
+        handle = loop.call_later(timeout, expire)
+        try:
+            return await fut
+        except asyncio.CancelledError:
+            # cancelled (client gone) after a worker was handed over: pass it on
+            if fut.done() and not fut.cancelled() and fut.exception() is None:
+                self._release(fut.result())
+            raise
+        finally:
+            handle.cancel()
+
     async def run(self, job: dict[str, Any], timeout: float) -> tuple[dict[str, Any], Any]:
         """The answer of one job (see ``worker.execute``). Raises QueryTimeout after ``timeout`` seconds
         of running (the worker is killed), ServiceBusy if no worker frees up within ``timeout``, and the
         query's own EventKGError."""
-        assert self._idle is not None, "the pool is not started"
-        try:
-            w = self._idle.get_nowait()
-        except asyncio.QueueEmpty:
-            try:
-                w = await asyncio.wait_for(self._idle.get(), timeout)
-            except asyncio.TimeoutError:
-                raise ServiceBusy(timeout) from None
+        w = await self._acquire(timeout)
         if not w.alive:
             self._retire(w)
             return await self.run(job, timeout)
@@ -251,7 +281,7 @@ class WorkerPool:
             if not done and w in self.workers:
                 # cancelled (client gone) or failed mid-answer: the pipe is in an unknown state
                 self._retire(w)
-        self._idle.put_nowait(w)
+        self._release(w)
         if reply[0] == "ok":
             return reply[1], reply[2]
         raise decode_error(reply)
