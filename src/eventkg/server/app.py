@@ -9,6 +9,7 @@ its answer; the URL scheme and the content negotiation rules live in ``conneg.py
 from __future__ import annotations
 
 import asyncio
+import codecs
 import contextlib
 import functools
 import hmac
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any, AsyncIterator, Awaitable, Callable
-from urllib.parse import parse_qs, parse_qsl, urlencode
+from urllib.parse import parse_qs, parse_qsl, unquote, urlencode
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -484,6 +485,29 @@ async def run_query(request: Request, text: str, *, default_graphs: list[str], n
     return _results_response(opts, meta, payload, res_mt, rdf_mt, lambda: site.url("doc/dataset.html"))
 
 
+def _unquote(part: bytes) -> str:
+    part = part.replace(b"+", b" ")
+    if b"%" not in part:
+        return part.decode("ascii")
+    try:  # %XX -> \\xXX, decoded in C (the input has no backslash); malformed escapes: as unquote does
+        return codecs.escape_decode(part.replace(b"%", b"\\x"))[0].decode("utf-8", "replace")  # type: ignore[attr-defined,no-any-return]
+    except ValueError:
+        return unquote(part.decode("ascii"))
+
+
+def query_pairs(qs: bytes) -> list[tuple[str, str]]:
+    """``parse_qsl(qs.decode("latin-1"), keep_blank_values=True)`` (what Starlette's query_params hold), three
+    times faster for the usual all-ASCII query string."""
+    if not qs.isascii() or b"\\" in qs:
+        return parse_qsl(qs.decode("latin-1"), keep_blank_values=True)
+    out = []
+    for field in qs.split(b"&"):
+        if field:
+            k, _, v = field.partition(b"=")
+            out.append((_unquote(k), _unquote(v)))
+    return out
+
+
 class QueryGet:
     """``GET /sparql?query=...`` answered in a results or RDF format without the router, Request and handler
     layers: the same job to the same runner (time limit, row cap) and the same headers as ``run_query``, errors
@@ -502,7 +526,7 @@ class QueryGet:
         text: str | None = None
         dg: list[str] = []
         ng: list[str] = []
-        for k, v in parse_qsl(scope["query_string"].decode("latin-1"), keep_blank_values=True):
+        for k, v in query_pairs(scope["query_string"]):
             if k == "query":
                 if text is not None:
                     text = None
