@@ -5,7 +5,7 @@ fixed time on loopback; we report requests per second and the p50/p99 latency. K
 query, a resource's document in Turtle and in HTML (Oxigraph: the same SELECT, the named query's text with its
 parameter inlined, and DESCRIBE for the Turtle document; it has no HTML pages).
 
-    .venv/bin/python bench/http_bench.py [--seconds 5] [--clients 8] [--no-write]
+    .venv/bin/python bench/http_bench.py [--seconds 5] [--clients 8] [--no-write] [--only TEXT]
 
 Writes its table into docs/benchmarks.md under its own heading (other sections are left alone).
 """
@@ -139,7 +139,7 @@ def prepare(tmp: Path) -> tuple[Path, Path, str, str]:
     return ours, theirs, name, text
 
 
-def run(seconds: float, clients: int) -> tuple[list[tuple[str, str, dict[str, float] | None, dict[str, float] | None]], str]:
+def run(seconds: float, clients: int, only: str | None = None) -> tuple[list[tuple[str, str, dict[str, float] | None, dict[str, float] | None]], str]:
     tmp = Path(tempfile.mkdtemp(prefix="eventkg-bench-"))
     procs: list[subprocess.Popen[bytes]] = []
     try:
@@ -167,6 +167,8 @@ def run(seconds: float, clients: int) -> tuple[list[tuple[str, str, dict[str, fl
         ]
         rows = []
         for label, mine, other in kinds:
+            if only and only not in label:
+                continue
             a = load(p_ours, mine[0], mine[1], clients, seconds)
             b = load(p_ox, other[0], other[1], clients, seconds) if other else None
             rows.append((label, mine[0].split("?")[0], a, b))
@@ -239,8 +241,11 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=5.0)
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    ap.add_argument("--only", metavar="TEXT", help="only the request kinds whose label has TEXT (implies --no-write)")
     args = ap.parse_args()
-    rows, _ = run(args.seconds, args.clients)
+    rows, _ = run(args.seconds, args.clients, args.only)
+    if args.only:
+        args.no_write = True
     text = section(rows, args.seconds, args.clients)
     print()
     print(text)
