@@ -70,7 +70,11 @@ def start(project: Project, **options: Any) -> Running:
     """The app over ``project`` served by uvicorn on a free loopback port, in a thread."""
     app = create_app(project, Options(**options))
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    # The same HTTP protocol as `eventkg serve` (head and body of a response in one send).
+    from eventkg.server.command import http_protocol
+
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on",
+                                           http=http_protocol()))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 60
