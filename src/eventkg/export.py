@@ -134,7 +134,9 @@ def _canonical(triples: list[ox.Triple]) -> list[ox.Triple]:
         return triples
     ds = ox.Dataset(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
     ds.canonicalize(ox.CanonicalizationAlgorithm.UNSTABLE)
-    return [q.triple for q in ds]
+    # A Dataset iterates in no fixed order: sort, so that big exports (written in index order, not sorted)
+    # are the same bytes each time too.
+    return sorted((q.triple for q in ds), key=str)
 
 
 def canonical_ntriples(data: bytes) -> bytes:
