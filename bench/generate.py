@@ -667,9 +667,14 @@ def generate(size: str | int, out: Path, seed: int = 0, batch: int = BATCH,
         if d:
             broken[rec.iri] = d
     # Values for the named queries' parameters (by parameter name) that exist in the data: an event with
-    # every optional part (initiative, target groups), its first speaker, a top topic, a country.
+    # every optional part (initiative, target groups, a call on States), its convener and first speaker, a top
+    # topic, a country.
     rng = random.Random(f"{seed}/params")
-    sample, _ = gen.record(rng.randrange(max(1, n // 6)) * 6)
+    first = rng.randrange(max(1, n // 6))
+    for k in range(max(1, n // 6)):  # the first from there whose statements include a call to act
+        sample, _ = gen.record(((first + k) % max(1, n // 6)) * 6)
+        if any(o == SPEECH["call-on"] for _, _, o in sample.triples):
+            break
     event = f"{ID}event/{sample.slug}"
     params = {
         "event": event,
