@@ -17,6 +17,7 @@ from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, SKOS, XSD
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from recordkit import (  # noqa: E402
+    write_outputs,
     BASIS_INFERRED, BASIS_INTERPRETED, BASIS_REFERENCE, BASIS_STATED, CC_BY, EKG, ORG, RECORD, SCHEMA, WD,
     Builder, Source, date, en, iri,
 )
@@ -638,19 +639,7 @@ def outputs() -> dict[Path, str]:
 
 
 def main(argv: list[str]) -> int:
-    check = "--check" in argv
-    stale = []
-    for path, content in outputs().items():
-        if check:
-            if not path.exists() or path.read_text(encoding="utf-8") != content:
-                stale.append(path)
-        else:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(content, encoding="utf-8")
-            print(f"wrote {path.relative_to(ROOT)}")
-    for path in stale:
-        print(f"out of date: {path.relative_to(ROOT)} (run tools/build_records.py)")
-    return 1 if stale else 0
+    return write_outputs(outputs(), argv, ROOT, "tools/build_records.py")
 
 
 if __name__ == "__main__":

@@ -13,21 +13,15 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD, Namespace
 
-BASE = "https://w3id.org/eventkg/"
+from eventkg.namespaces import BASE_IRI as BASE, DCAT, EKG, OA, ORG, RECORD, SCHEMA, SEM, WD
+
 ID_BASE = BASE + "id/"
-EKG = Namespace(BASE + "ontology#")
-RECORD = Namespace(BASE + "record/")
-SCHEMA = Namespace("https://schema.org/")
-ORG = Namespace("http://www.w3.org/ns/org#")
-OA = Namespace("http://www.w3.org/ns/oa#")
-SEM = Namespace("http://semanticweb.cs.vu.nl/2009/11/sem/")
-DCAT = Namespace("http://www.w3.org/ns/dcat#")
-WD = Namespace("http://www.wikidata.org/entity/")
 CC_BY = URIRef("https://creativecommons.org/licenses/by/4.0/")
 
 # Prefixes written at the top of every record (order kept); ids use @base instead of a prefix
@@ -278,3 +272,20 @@ def _quote(text: str) -> str:
     body = (text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
             .replace("\r", "\\r").replace("\t", "\\t"))
     return f'"{body}"'
+
+
+def write_outputs(outputs: "dict[Path, str]", argv: list[str], root: "Path", script: str) -> int:
+    """Write each generated file, or with ``--check`` report those that differ (exit status 1)."""
+    check = "--check" in argv
+    stale = []
+    for path, content in outputs.items():
+        if check:
+            if not path.exists() or path.read_text(encoding="utf-8") != content:
+                stale.append(path)
+        else:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(content, encoding="utf-8")
+            print(f"wrote {path.relative_to(root)}")
+    for path in stale:
+        print(f"out of date: {path.relative_to(root)} (run {script})")
+    return 1 if stale else 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import BinaryIO, Callable, Iterable, Iterator, Mapping, Sequence, Union
+from typing import BinaryIO, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar, Union
 
 from rdflib import Graph
 from rdflib.term import Node
@@ -61,6 +61,20 @@ class Triples:
 
 
 QueryResult = Union[Rows, Boolean, Triples]
+
+T = TypeVar("T")
+
+
+def take(items: Iterable[T], limit: int | None) -> tuple[list[T], bool]:
+    """At most ``limit`` items (all if None), and whether there were more."""
+    if limit is None:
+        return list(items), False
+    out: list[T] = []
+    for item in items:
+        if len(out) >= limit:
+            return out, True
+        out.append(item)
+    return out, False
 
 _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 _UPDATE = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\b", re.IGNORECASE)
@@ -153,4 +167,4 @@ class Store(ABC):
         self.close()
 
 
-__all__ = ["Rows", "Boolean", "Triples", "QueryResult", "Store", "StoreInfo", "query_form", "looks_like_update"]
+__all__ = ["Rows", "Boolean", "Triples", "QueryResult", "take", "Store", "StoreInfo", "query_form", "looks_like_update"]

@@ -22,7 +22,7 @@ from ..errors import ConfigError, LoadError, QueryError, RecordError, RecordNotF
 from ..formats import RdfFormat
 from ..load import Record
 from .bind import with_values
-from .base import Boolean, Progress, QueryResult, Rows, Store, StoreInfo, Triples
+from .base import Boolean, Progress, QueryResult, Rows, Store, StoreInfo, Triples, take
 from .bulk import bulk_load_file
 
 _POS = re.compile(r"error at (\d+):(\d+):?\s*(.*)", re.S)
@@ -130,21 +130,11 @@ class EmbeddedStore(Store):
             return Boolean(bool(res))
         if isinstance(res, ox.QuerySolutions):
             names = [v.value for v in res.variables]
-            rows: list[tuple[Node | None, ...]] = []
             conv = terms.to_rdflib
-            for sol in res:
-                if limit is not None and len(rows) >= limit:
-                    return Rows(names, rows, truncated=True)
-                rows.append(tuple(conv(sol[i]) for i in range(len(names))))
-            return Rows(names, rows)
+            solutions, truncated = take(res, limit)
+            return Rows(names, [tuple(conv(sol[i]) for i in range(len(names))) for sol in solutions], truncated)
         assert isinstance(res, ox.QueryTriples)
-        triples: list[ox.Triple] = []
-        truncated = False
-        for t in res:
-            if limit is not None and len(triples) >= limit:
-                truncated = True
-                break
-            triples.append(t)
+        triples, truncated = take(res, limit)
         return Triples(terms.graph_from_triples(triples), truncated)
 
     def records(self) -> list[str]:

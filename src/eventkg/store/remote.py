@@ -46,7 +46,8 @@ from ..errors import (ConfigError, LoadError, QueryError, QueryTimeout, ReadOnly
                       RecordNotFound, StoreError)
 from ..formats import RdfFormat, rdf_format
 from ..load import Record
-from .base import Boolean, Progress, QueryResult, Rows, Store, StoreInfo, Triples, looks_like_update, query_form
+from .base import (Boolean, Progress, QueryResult, Rows, Store, StoreInfo, Triples, looks_like_update, query_form,
+                   take)
 from .bind import with_values
 
 STAGING = "urn:eventkg:staging:"
@@ -412,14 +413,7 @@ class RemoteStore(Store):
         if fmt.oxigraph is None:
             raise StoreError(f"cannot read {fmt.label} answers")
         try:
-            parsed = ox.parse(data, format=fmt.oxigraph)
-            triples: list[ox.Triple] = []
-            truncated = False
-            for t in parsed:
-                if limit is not None and len(triples) >= limit:
-                    truncated = True
-                    break
-                triples.append(t)
+            triples, truncated = take((q.triple for q in ox.parse(data, format=fmt.oxigraph)), limit)
         except SyntaxError as e:
             raise StoreError(f"the store's {fmt.label} answer does not parse: {e}") from e
         return Triples(terms.graph_from_triples(triples), truncated)
