@@ -65,7 +65,8 @@ def iter_files(paths: Iterable[str | Path]) -> list[Path]:
     return out
 
 
-def _syntax_error(source: str, e: SyntaxError) -> LoadError:
+def syntax_error(source: str, e: SyntaxError) -> LoadError:
+    """A parser's SyntaxError as a LoadError naming the source, line and column."""
     line = e.lineno if isinstance(e.lineno, int) else None
     col = e.offset if isinstance(e.offset, int) else None
     return LoadError(source, e.msg or str(e), line, col)
@@ -139,7 +140,7 @@ def parse_quads(data: bytes, fmt: RdfFormat, source: str, *, context: dict[str, 
     try:
         return list(ox.parse(data, format=fmt.oxigraph, base_iri=base_iri, rename_blank_nodes=True))
     except SyntaxError as e:
-        raise _syntax_error(source, e) from e
+        raise syntax_error(source, e) from e
     except ValueError as e:
         raise LoadError(source, str(e)) from e
 
@@ -212,13 +213,13 @@ def scan_record_iri(path: Path, fmt: RdfFormat, base_iri: str = BASE_IRI) -> str
                 if t.object == ONTOLOGY_CLASS and ontology is None:
                     ontology = t.subject.value
     except SyntaxError as e:
-        raise _syntax_error(str(path), e) from e
+        raise syntax_error(str(path), e) from e
     if ontology:
         return ontology
     return f"{base_iri}record/{path.name.split('.')[0]}"
 
 
 __all__ = [
-    "Record", "iter_files", "read_context", "parse_quads", "record_iri_for", "records_from_bytes",
+    "Record", "syntax_error", "iter_files", "read_context", "parse_quads", "record_iri_for", "records_from_bytes",
     "records_from_file", "scan_record_iri",
 ]

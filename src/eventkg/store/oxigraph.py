@@ -20,7 +20,7 @@ from rdflib.term import Node
 from .. import terms
 from ..errors import ConfigError, LoadError, QueryError, RecordError, RecordNotFound, StoreError
 from ..formats import RdfFormat
-from ..load import Record
+from ..load import Record, syntax_error
 from .bind import with_values
 from .base import Boolean, Progress, QueryResult, Rows, Store, StoreInfo, Triples, take
 from .bulk import bulk_load_file
@@ -214,9 +214,7 @@ class EmbeddedStore(Store):
                 try:
                     bulk_load_file(target, path, fmt, ox.NamedNode(graph) if graph else None, progress)
                 except SyntaxError as e:
-                    line = e.lineno if isinstance(e.lineno, int) else None
-                    col = e.offset if isinstance(e.offset, int) else None
-                    raise LoadError(path, e.msg or str(e), line, col) from e
+                    raise syntax_error(path, e) from e
                 except (OSError, ValueError) as e:
                     raise LoadError(path, str(e)) from e
             if extra:

@@ -45,7 +45,7 @@ from .. import terms
 from ..errors import (ConfigError, LoadError, QueryError, QueryTimeout, ReadOnlyStoreError, RecordError,
                       RecordNotFound, StoreError)
 from ..formats import RdfFormat, rdf_format
-from ..load import Record
+from ..load import Record, syntax_error
 from .base import (Boolean, Progress, QueryResult, Rows, Store, StoreInfo, Triples, looks_like_update, query_form,
                    take)
 from .bind import with_values
@@ -545,9 +545,7 @@ class RemoteStore(Store):
                         run, current = [], target
                     run.append(q.triple if isinstance(q, ox.Quad) else q)
             except SyntaxError as e:
-                line = e.lineno if isinstance(e.lineno, int) else None
-                col = e.offset if isinstance(e.offset, int) else None
-                raise LoadError(path, e.msg or str(e), line, col) from e
+                raise syntax_error(path, e) from e
             except (OSError, ValueError) as e:
                 raise LoadError(path, str(e)) from e
             finally:
