@@ -5,7 +5,7 @@
     # param: event iri The event (default: id:event/aichr-tip-workshop-2018)
 
 Parameters are variables of the query, bound to typed RDF terms (an IRI, a string, an ``xsd:date``, an
-``xsd:integer``) that the store substitutes; user text never becomes query text.
+``xsd:integer``) that the store binds in a VALUES block; user text never becomes query text.
 """
 
 from __future__ import annotations

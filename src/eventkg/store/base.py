@@ -118,8 +118,8 @@ class Store(ABC):
     def query(self, sparql: str, *, bindings: Mapping[str, Node] | None = None,
               default_graphs: Sequence[str] | None = None, named_graphs: Sequence[str] | None = None,
               limit: int | None = None, timeout: float | None = None) -> QueryResult:
-        """Run a SPARQL query. ``bindings`` are typed RDF terms substituted for variables (never text pasted
-        into the query). ``limit`` caps rows/triples (the result says if it was truncated).
+        """Run a SPARQL query. ``bindings`` are typed RDF terms bound to variables by a VALUES block
+        (never text pasted into the query). ``limit`` caps rows/triples (the result says if it was truncated).
         Raises QueryError (with line and column where known), QueryTimeout, StoreError."""
 
     @abstractmethod

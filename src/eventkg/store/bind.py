@@ -1,6 +1,6 @@
-"""Binding parameters as a VALUES block at the start of the WHERE group: for stores that cannot substitute
-variables themselves (any SPARQL 1.1 service), and for Oxigraph where its substitution refuses a variable
-that the query does not project."""
+"""Binding parameters as a VALUES block at the start of the WHERE group, on every store: a SPARQL 1.1 service
+has no other way to take them, and Oxigraph plans its joins from a VALUES block but not from its own
+``substitutions=`` (which also refuse a variable the query does not project)."""
 
 from __future__ import annotations
 
