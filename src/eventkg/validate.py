@@ -137,9 +137,10 @@ class _DataGraph(Graph):
     def __init__(self) -> None:
         super().__init__()
         self.oxigraph = ox.Store()
+        self.to_rdflib = terms.memo_to_rdflib()  # records repeat their terms; one conversion each
 
     def add_both(self, triples: Iterable[ox.Triple]) -> None:
-        quads, add, conv = [], self.add, terms.to_rdflib
+        quads, add, conv = [], self.add, self.to_rdflib
         for t in triples:
             add((conv(t.subject), conv(t.predicate), conv(t.object)))  # type: ignore[arg-type]
             quads.append(ox.Quad(t.subject, t.predicate, t.object))
@@ -172,7 +173,7 @@ def _result(res: Any) -> Result:
         out = Result("SELECT")
         names = [v.value for v in res.variables]
         out.vars = [Variable(n) for n in names]
-        conv = terms.to_rdflib
+        conv = terms.memo_to_rdflib()
         rows = []
         for sol in res:
             row = {}
@@ -285,7 +286,7 @@ class Validator:
         data = _DataGraph()
         focus: set[Node] = set()
         origin: dict[Node, str] = {}
-        conv = terms.to_rdflib
+        conv = data.to_rdflib
         for r in records:
             data.add_both(r.triples)
             for t in r.triples:

@@ -125,7 +125,7 @@ class EmbeddedStore(Store):
             return Boolean(bool(res))
         if isinstance(res, ox.QuerySolutions):
             names = [v.value for v in res.variables]
-            conv = terms.to_rdflib
+            conv = terms.memo_to_rdflib()
             solutions, truncated = take(res, limit)
             return Rows(names, [tuple(conv(sol[i]) for i in range(len(names))) for sol in solutions], truncated)
         assert isinstance(res, ox.QueryTriples)
