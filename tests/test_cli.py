@@ -8,6 +8,7 @@ import io
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
@@ -275,3 +276,45 @@ def test_malformed_record_is_refused_with_its_line_and_nothing_changes(loaded_cl
     r = loaded_cli("add", str(bad_ttl))
     assert r.exit_code == 2 and f"{bad_ttl}, line 3" in r.stderr
     assert loaded_cli("export", "--format", "nq").output == before
+
+
+def test_reading_commands_work_beside_a_process_that_holds_the_store(tmp_path: Path) -> None:
+    """A running ``eventkg serve`` holds the on-disk store: the reading commands open it read-only beside it;
+    the writing ones are refused with a message that says why, and the store is left as it was."""
+    import subprocess
+    import sys
+
+    from click.testing import CliRunner
+
+    from eventkg.cli import cli
+
+    store = tmp_path / "store"
+
+    def run(*args: str) -> Any:
+        return CliRunner().invoke(cli, ["--project", str(ROOT), "--store", str(store), *args], obj={},
+                                  catch_exceptions=False)
+
+    assert run("load").exit_code == 0
+    before = json.loads(run("stats", "--format", "json").output)["triples"]
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, pyoxigraph; s = pyoxigraph.Store(sys.argv[1]); print('open', flush=True); "
+         "sys.stdin.read()", str(store)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+        r = run("stats", "--format", "json")
+        assert r.exit_code == 0, r.output
+        assert json.loads(r.output)["triples"] == before
+        r = run("query", "event-when-where", "--format", "csv")
+        assert r.exit_code == 0, r.output
+        assert "Hanoi" in r.output
+        r = run("export", "--format", "nt")
+        assert r.exit_code == 0 and len(Graph().parse(data=r.output, format="nt")) > 0
+        for args in (("load",), ("remove", RECORD)):
+            r = run(*args)
+            assert r.exit_code != 0
+            assert "another process has it open" in r.output, r.output
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    assert json.loads(run("stats", "--format", "json").output)["triples"] == before

@@ -127,7 +127,7 @@ def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str | None, repor
     Exit status: 0 conforms, 1 does not conform, 2 cannot read the input."""
     p = _project(ctx)
     recs = _read(ctx, files, fmt)
-    report = _run(lambda: records_mod.check(recs, p.validator, p.store, replace=replace))
+    report = _run(lambda: records_mod.check(recs, p.validator, p.reader, replace=replace))
     if report_format == "json":
         click.echo(report.to_json())
     elif report_format == "turtle":
@@ -201,14 +201,14 @@ def query(ctx: click.Context, name: str | None, params: tuple[str, ...], qfile: 
     def go() -> Any:
         if name is not None:
             nq = queries_mod.get(p.settings.path(p.settings.queries), name)
-            return queries_mod.run(p.store, nq, values, limit=limit)
+            return queries_mod.run(p.reader, nq, values, limit=limit)
         if qfile is not None:
             if values:
                 nq = queries_mod.parse_header(qfile.stem, qfile.read_text(encoding="utf-8"), qfile)
-                return queries_mod.run(p.store, nq, values, limit=limit)
+                return queries_mod.run(p.reader, nq, values, limit=limit)
             text = qfile.read_text(encoding="utf-8")
             try:
-                return p.store.query(text, limit=limit)
+                return p.reader.query(text, limit=limit)
             except EventKGError as e:
                 from .errors import QueryError
 
@@ -217,7 +217,7 @@ def query(ctx: click.Context, name: str | None, params: tuple[str, ...], qfile: 
                 raise
         if values:
             raise click.UsageError("--param goes with a named query or a --file with a header")
-        return p.store.query(sparql or "", limit=limit)
+        return p.reader.query(sparql or "", limit=limit)
 
     res = _run(go)
     out_fmt = fmt or ("turtle" if isinstance(res, Triples) else "table")
@@ -261,12 +261,12 @@ def export_cmd(ctx: click.Context, fmt: str, record: str | None, output: Path | 
 
     def go() -> None:
         if output is None:
-            export_mod.write_export(p.store, fmt, sys.stdout.buffer, record=rec, context=p.context)
+            export_mod.write_export(p.reader, fmt, sys.stdout.buffer, record=rec, context=p.context)
             sys.stdout.buffer.flush()
             return
         tmp = output.with_name(output.name + ".part")
         with open(tmp, "wb") as fh:
-            export_mod.write_export(p.store, fmt, fh, record=rec, context=p.context)
+            export_mod.write_export(p.reader, fmt, fh, record=rec, context=p.context)
         tmp.replace(output)
 
     _run(go)
@@ -281,7 +281,7 @@ def stats(ctx: click.Context, fmt: str) -> None:
     """Triples, records, classes and properties in use."""
     from .stats import collect
 
-    info = _run(lambda: collect(_project(ctx).store))
+    info = _run(lambda: collect(_project(ctx).reader))
     if fmt == "json":
         import json
 

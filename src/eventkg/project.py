@@ -24,6 +24,14 @@ class Project:
             self._store = open_store(self.settings)
         return self._store
 
+    @property
+    def reader(self) -> Store:
+        """The store, for commands that only read: beside a running ``eventkg serve`` (which holds the
+        on-disk store) it is opened read-only and shows the store as it was when opened."""
+        if self._store is None:
+            self._store = open_store(self.settings, share=True)
+        return self._store
+
     @cached_property
     def validator(self) -> Validator:
         return Validator.from_files(self.settings.path(self.settings.shapes), self.settings.path(self.settings.ontology))

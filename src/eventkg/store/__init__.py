@@ -7,8 +7,9 @@ from .base import Boolean, QueryResult, Rows, Store, StoreInfo, Triples, looks_l
 from .oxigraph import EmbeddedStore
 
 
-def open_store(settings: Settings) -> Store:
-    """The store the settings name: a path (on disk), "memory", or an http(s) query endpoint.
+def open_store(settings: Settings, *, share: bool = False) -> Store:
+    """The store the settings name: a path (on disk), "memory", or an http(s) query endpoint. ``share``: the
+    caller only reads, so an on-disk store another process holds may be opened read-only beside it.
     Raises ConfigError if it cannot be opened."""
     if settings.store_is_remote:
         from .remote import RemoteStore  # only needed, and only importable with its extras, for remote stores
@@ -16,7 +17,7 @@ def open_store(settings: Settings) -> Store:
         return RemoteStore.from_settings(settings)
     if settings.store_is_memory:
         return EmbeddedStore(None)
-    return EmbeddedStore(settings.path(settings.store))
+    return EmbeddedStore(settings.path(settings.store), share=share)
 
 
 __all__ = ["Store", "StoreInfo", "Rows", "Boolean", "Triples", "QueryResult", "EmbeddedStore", "open_store",

@@ -35,12 +35,19 @@ def query_syntax_error(e: SyntaxError, source: str | None = None) -> QueryError:
     return QueryError(str(e), source=source)
 
 
+_LOCKED = re.compile(r"lock", re.IGNORECASE)
+
+
 class EmbeddedStore(Store):
-    def __init__(self, path: str | Path | None = None) -> None:
+    """``share``: for a process that only reads. If another process holds the on-disk store open (a running
+    ``eventkg serve``), open it read-only beside that process, as the server's query workers do: it shows
+    the store as it was when opened. Without ``share`` that case is a ConfigError saying so."""
+
+    def __init__(self, path: str | Path | None = None, *, share: bool = False) -> None:
         self.path = Path(path) if path is not None else None
         self.info = StoreInfo("oxigraph-memory" if path is None else "oxigraph-disk",
                               "memory" if path is None else str(path))
-        self._store = self._open()
+        self._store = self._open(share)
 
     @classmethod
     def read_only(cls, path: str | Path) -> "EmbeddedStore":
@@ -57,7 +64,7 @@ class EmbeddedStore(Store):
         return self
 
     # -- opening ---------------------------------------------------------------------------------------
-    def _open(self) -> ox.Store:
+    def _open(self, share: bool = False) -> ox.Store:
         if self.path is None:
             return ox.Store()
         self._recover()
@@ -70,7 +77,18 @@ class EmbeddedStore(Store):
             raise ConfigError(f"store {self.path}: not writable ({e.strerror or e}); pick another with "
                               "--store PATH or EVENTKG_STORE") from e
         except OSError as e:
-            raise ConfigError(f"store {self.path}: cannot open it: {e}") from e
+            if not (self.path.exists() and _LOCKED.search(str(e))):
+                raise ConfigError(f"store {self.path}: cannot open it: {e}") from e
+            if not share:
+                raise ConfigError(f"store {self.path}: another process has it open for writing (a running "
+                                  "eventkg serve?); stop it first, or pick another store with --store PATH") from e
+            try:
+                store = ox.Store.read_only(str(self.path))
+            except OSError as e2:
+                raise ConfigError(f"store {self.path}: cannot open it read-only beside the process that "
+                                  f"has it open: {e2}") from e2
+            self.info = StoreInfo(self.info.kind, self.info.location, writable=False)
+            return store
 
     def _sibling(self, tag: str) -> Path:
         assert self.path is not None
