@@ -160,3 +160,20 @@ def test_store_path_not_writable(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as e:
         EmbeddedStore(blocker / "store")
     assert str(blocker / "store") in str(e.value)
+
+
+def test_opening_beside_a_running_rebuild_leaves_its_folder_alone(tmp_path: Path) -> None:
+    # A rebuild writes into "store.new" while it holds the store; a reader opening the store then (a query
+    # beside a running load) must not take that folder for a killed rebuild's leftover.
+    holder = EmbeddedStore(tmp_path / "store")
+    building = tmp_path / "store.new"
+    building.mkdir()
+    (building / "part").write_text("being written")
+    reader = EmbeddedStore(tmp_path / "store", share=True)
+    assert not reader.info.writable
+    assert (building / "part").exists()
+    reader.close()
+    holder.close()
+    # Once nobody holds the store, the leftover of a killed rebuild is cleared by the next opener.
+    EmbeddedStore(tmp_path / "store").close()
+    assert not building.exists()

@@ -72,7 +72,9 @@ class EmbeddedStore(Store):
             self.path.parent.mkdir(parents=True, exist_ok=True)
             if not os.access(self.path.parent, os.W_OK) or (self.path.exists() and not os.access(self.path, os.W_OK)):
                 raise PermissionError(13, "Permission denied")
-            return ox.Store(str(self.path))
+            store = ox.Store(str(self.path))
+            self._clear_leftovers()
+            return store
         except PermissionError as e:
             raise ConfigError(f"store {self.path}: not writable ({e.strerror or e}); pick another with "
                               "--store PATH or EVENTKG_STORE") from e
@@ -95,12 +97,16 @@ class EmbeddedStore(Store):
         return self.path.with_name(f"{self.path.name}.{tag}")
 
     def _recover(self) -> None:
-        """Finish or undo a swap that a killed process left half done."""
-        new, old = self._sibling("new"), self._sibling("old")
+        """Finish a swap that a killed process left half done: the old store back in place."""
+        old = self._sibling("old")
         if not self.path.exists() and old.exists():  # type: ignore[union-attr]
             old.rename(self.path)  # type: ignore[arg-type]
-        shutil.rmtree(new, ignore_errors=True)
-        shutil.rmtree(old, ignore_errors=True)
+
+    def _clear_leftovers(self) -> None:
+        """Remove the folders a killed rebuild left. Only once this process holds the store: before that, a
+        rebuild running in another process may be writing them."""
+        shutil.rmtree(self._sibling("new"), ignore_errors=True)
+        shutil.rmtree(self._sibling("old"), ignore_errors=True)
 
     # -- reading ---------------------------------------------------------------------------------------
     def query(self, sparql: str, *, bindings: Mapping[str, Node] | None = None,
