@@ -9,6 +9,7 @@ import sys
 import textwrap
 import time
 from pathlib import Path
+from typing import Callable
 
 import pytest
 from rdflib import Graph
@@ -137,3 +138,55 @@ def test_killed_process_leaves_no_half_written_record(tmp_path: Path) -> None:
     assert len(counts) >= 3
     assert set(counts.values()) == {20000}
     store.close()
+
+
+def _citing_the_stored_release(exact_of: Callable[[str], tuple[str, int, int]]) -> bytes:
+    """The smallest valid example record, its own document dropped and its evidence re-pointed at the press
+    release already in the store, each quote replaced by what ``exact_of(text)`` gives (quote, start, end)."""
+    from rdflib import Literal, Namespace, URIRef
+    from rdflib.namespace import RDF, XSD
+
+    from conftest import ROOT, SOURCE
+
+    oa = Namespace("http://www.w3.org/ns/oa#")
+    stored = URIRef("https://w3id.org/eventkg/id/document/aichr-tip-workshop-2018-06-26")
+    g = Graph().parse(ROOT / "tests/model/examples/min-event.ttl")
+    own = next(g.subjects(RDF.type, URIRef("https://w3id.org/eventkg/ontology#SourceDocument")))
+    for t in list(g.triples((own, None, None))):
+        g.remove(t)
+    for s, p, o in list(g):
+        if o == own:
+            g.remove((s, p, o))
+            g.add((s, p, stored))
+    exact, start, end = exact_of(SOURCE.read_text(encoding="utf-8"))
+    for sel in list(g.subjects(oa.exact, None)):
+        g.remove((sel, oa.prefix, None))
+        g.remove((sel, oa.suffix, None))
+        g.set((sel, oa.exact, Literal(exact)))
+    for sel in list(g.subjects(oa.start, None)):
+        g.set((sel, oa.start, Literal(start, datatype=XSD.integer)))
+        g.set((sel, oa.end, Literal(end, datatype=XSD.integer)))
+    return g.serialize(format="turtle").encode()
+
+
+def test_quotes_from_a_document_already_in_the_store_are_checked(loaded, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    def dateline(text: str) -> tuple[str, int, int]:
+        return text[0:19], 0, 19
+
+    good = parse(_citing_the_stored_release(dateline), "cites-the-release.ttl")
+    report = loaded.validator.validate(good, loaded.store)
+    assert report.conforms, report.text()
+
+    def misquote(text: str) -> tuple[str, int, int]:
+        return "HANOI, 27 June 2018", 0, 19
+
+    path = tmp_path / "misquotes-the-release.ttl"
+    path.write_bytes(_citing_the_stored_release(misquote))
+    bad = parse(path.read_bytes(), str(path))
+    report = loaded.validator.validate(bad, loaded.store)
+    assert not report.conforms
+    found = {(r.shape, r.source) for r in report.violations}
+    assert ("ekgsh:SourceDocumentQuotesShape", str(path)) in found, report.text()
+    assert any("does not occur in the full text" in r.message and r.line for r in report.violations), report.text()
+    with pytest.raises(NotConformingError):
+        add(loaded.store, bad, loaded.validator)

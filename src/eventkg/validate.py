@@ -34,6 +34,21 @@ from .namespaces import PREFIXES, RDF
 from .store.base import Store, Triples
 
 _RDF_SUBJECT = str(RDF.subject)
+_OA_HAS_SOURCE = "http://www.w3.org/ns/oa#hasSource"
+_QUOTES_SHAPE = "https://w3id.org/eventkg/shapes#SourceDocumentQuotesShape"
+
+
+def _merge_report(into: Graph, other: Graph, conforms: bool) -> None:
+    """The results of ``other`` (a pySHACL report graph) added to the report in ``into``."""
+    report = into.value(predicate=RDF.type, object=SH.ValidationReport)
+    theirs = other.value(predicate=RDF.type, object=SH.ValidationReport)
+    assert report is not None and theirs is not None
+    for t in other:
+        if t[0] != theirs:
+            into.add(t)
+    for res in other.objects(theirs, SH.result):
+        into.add((report, SH.result, res))
+    into.set((report, SH.conforms, Literal(conforms)))
 
 _SEVERITY = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
@@ -305,8 +320,21 @@ class Validator:
                      "inplace": True, "focus_nodes": sorted(focus, key=str)},
         )
         conforms, report_graph, _ = validator.run()
+        # Documents already in the store that the records quote: their quote checks, and nothing else of
+        # theirs, run again with the records' evidence in the graph.
+        cited = sorted({o for r in records for t in r.triples if t.predicate.value == _OA_HAS_SOURCE
+                        for o in [conv(t.object)] if isinstance(o, URIRef) and o not in origin}, key=str)
+        if cited:
+            quotes = _FocusSetValidator(
+                DataGraph.from_rdflib(data), shacl_graph=self.shapes,
+                options={"inference": "none", "allow_warnings": True, "allow_infos": True, "advanced": True,
+                         "inplace": True, "focus_nodes": cited, "use_shapes": [_QUOTES_SHAPE]},
+            )
+            ok, more, _ = quotes.run()
+            conforms = bool(conforms) and bool(ok)
+            _merge_report(report_graph, more, conforms)
         results = self._results(report_graph, origin)
-        return ValidationReport(bool(conforms), results, report_graph, len(focus))
+        return ValidationReport(bool(conforms), results, report_graph, len(focus) + len(cited))
 
     def _results(self, g: Graph, origin: dict[Node, str]) -> list[ValidationResult]:
         out = []
@@ -316,7 +344,9 @@ class Validator:
             value = g.value(res, SH.value)
             sev = g.value(res, SH.resultSeverity)
             msgs = sorted(str(m) for m in g.objects(res, SH.resultMessage))
-            src = origin.get(focus) if focus is not None else None
+            # A stored document's quote check names the record's evidence at fault as its value.
+            node = focus if focus in origin else value
+            src = origin.get(node) if node is not None else None
             out.append(ValidationResult(
                 focus_node=_short(focus) or "?",
                 path=_path_text(g, g.value(res, SH.resultPath)),
@@ -326,7 +356,7 @@ class Validator:
                 shape=_short(g.value(res, SH.sourceShape)) if not isinstance(g.value(res, SH.sourceShape), BNode) else None,
                 constraint=_short(g.value(res, SH.sourceConstraintComponent)),
                 source=src,
-                line=lines.find(src, focus) if src else None,
+                line=lines.find(src, node) if src else None,
             ))
         order = {"Violation": 0, "Warning": 1, "Info": 2}
         out.sort(key=lambda r: (order.get(r.severity, 3), r.source or "", r.line or 0, r.focus_node, r.path or "",
