@@ -314,27 +314,27 @@ class Validator:
         data.add_graph(self.ontology)
         data.add_graph(self.context(records, store, exclude=[r.iri for r in records] if replacing else ()))
         focus.update(self.target_nodes)
-        validator = _FocusSetValidator(
-            DataGraph.from_rdflib(data), shacl_graph=self.shapes,
-            options={"inference": "none", "allow_warnings": True, "allow_infos": True, "advanced": True,
-                     "inplace": True, "focus_nodes": sorted(focus, key=str)},
-        )
-        conforms, report_graph, _ = validator.run()
+        conforms, report_graph = self._run(data, sorted(focus, key=str))
         # Documents already in the store that the records quote: their quote checks, and nothing else of
         # theirs, run again with the records' evidence in the graph.
         cited = sorted({o for r in records for t in r.triples if t.predicate.value == _OA_HAS_SOURCE
                         for o in [conv(t.object)] if isinstance(o, URIRef) and o not in origin}, key=str)
         if cited:
-            quotes = _FocusSetValidator(
-                DataGraph.from_rdflib(data), shacl_graph=self.shapes,
-                options={"inference": "none", "allow_warnings": True, "allow_infos": True, "advanced": True,
-                         "inplace": True, "focus_nodes": cited, "use_shapes": [_QUOTES_SHAPE]},
-            )
-            ok, more, _ = quotes.run()
-            conforms = bool(conforms) and bool(ok)
+            ok, more = self._run(data, cited, use_shapes=[_QUOTES_SHAPE])
+            conforms = conforms and ok
             _merge_report(report_graph, more, conforms)
         results = self._results(report_graph, origin)
-        return ValidationReport(bool(conforms), results, report_graph, len(focus) + len(cited))
+        return ValidationReport(conforms, results, report_graph, len(focus) + len(cited))
+
+    def _run(self, data: Graph, focus: Sequence[Node], use_shapes: list[str] | None = None) -> tuple[bool, Graph]:
+        """pySHACL on ``data`` for the ``focus`` nodes (and only ``use_shapes``, if given): (conforms, report)."""
+        options: dict[str, Any] = {"inference": "none", "allow_warnings": True, "allow_infos": True,
+                                   "advanced": True, "inplace": True, "focus_nodes": list(focus)}
+        if use_shapes:
+            options["use_shapes"] = use_shapes
+        conforms, report, _ = _FocusSetValidator(DataGraph.from_rdflib(data), shacl_graph=self.shapes,
+                                                 options=options).run()
+        return bool(conforms), report
 
     def _results(self, g: Graph, origin: dict[Node, str]) -> list[ValidationResult]:
         out = []

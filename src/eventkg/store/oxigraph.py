@@ -35,7 +35,7 @@ def query_syntax_error(e: SyntaxError, source: str | None = None) -> QueryError:
     return QueryError(str(e), source=source)
 
 
-_LOCKED = re.compile(r"lock", re.IGNORECASE)
+_LOCKED = re.compile(r"\block\b", re.IGNORECASE)  # RocksDB: "While lock file: …/LOCK: …", "lock hold by …"
 
 
 class EmbeddedStore(Store):
