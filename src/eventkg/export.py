@@ -212,17 +212,44 @@ def _nest(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return out
 
 
-def jsonld_from_graph(g: Graph, context: dict[str, Any], name: str | None = None) -> bytes:
-    """Compacted JSON-LD with our context (inline): one object whose ``@graph`` lists the nodes, sorted,
-    with each node referenced once nested where it is referenced."""
-    from pyld import jsonld  # compaction only: pyld's from_rdf is quadratic, rdflib gives the expanded form
+class _Compactor:
+    """pyld's JSON-LD processor, compacting IRIs that carry no value once each: pyld tries every term of the
+    context as a prefix for every IRI it meets, and a record names each of its nodes several times."""
 
+    def __init__(self) -> None:
+        from pyld.jsonld import JsonLdProcessor
+
+        memo: dict[tuple[Any, ...], Any] = {}
+
+        class Processor(JsonLdProcessor):  # type: ignore[misc]
+            def _compact_iri(self, active_ctx: dict[str, Any], iri: Any, value: Any = None, vocab: bool = False,
+                             base: Any = None, reverse: bool = False) -> Any:
+                if value is not None:
+                    return super()._compact_iri(active_ctx, iri, value, vocab, base, reverse)
+                key = (active_ctx.get("_uuid"), iri, vocab, base, reverse)
+                out = memo.get(key)
+                if out is None:
+                    out = memo[key] = super()._compact_iri(active_ctx, iri, value, vocab, base, reverse)
+                return out
+
+        self._processor = Processor()
+
+    def compact(self, expanded: dict[str, Any], context: dict[str, Any]) -> Any:
+        return self._processor.compact(expanded, {"@context": context},
+                                       {"compactArrays": True, "skipExpansion": True})
+
+
+def jsonld_from_graph(g: Graph, context: dict[str, Any], name: str | None = None,
+                      compactor: _Compactor | None = None) -> bytes:
+    """Compacted JSON-LD with our context (inline): one object whose ``@graph`` lists the nodes, sorted,
+    with each node referenced once nested where it is referenced. pyld compacts rdflib's expanded form
+    (pyld's own from_rdf is quadratic); ``compactor`` may be shared by the records of one export."""
     expanded = json.loads(g.serialize(format="json-ld"))
     nodes = sorted(_nest([_sorted_json(n) for n in expanded]), key=lambda n: str(n.get("@id", "")))
     doc: dict[str, Any] = {"@graph": nodes}
     if name:
         doc["@id"] = name
-    compacted = jsonld.compact(doc, {"@context": context}, {"compactArrays": True})
+    compacted = (compactor or _Compactor()).compact(doc, context)
     body = {k: v for k, v in compacted.items() if k != "@context"}
     if "@graph" not in body:  # pyld drops @graph around a single node
         body = {k: v for k, v in body.items() if k == "@id" and name} | {"@graph": [
@@ -234,7 +261,8 @@ def jsonld_from_graph(g: Graph, context: dict[str, Any], name: str | None = None
 # -- entry points ------------------------------------------------------------------------------------------
 
 def serialize_graph(g: Graph, fmt: RdfFormat, *, name: str | None = None,
-                    context: dict[str, Any] | None = None, first: str | None = None) -> bytes:
+                    context: dict[str, Any] | None = None, first: str | None = None,
+                    compactor: _Compactor | None = None) -> bytes:
     """One graph in ``fmt``, deterministically. ``name`` makes dataset formats put it in that named graph;
     ``first`` puts that subject's statements first in Turtle and TriG (the thing a document is about)."""
     triples = _canonical(terms.triples_from_graph(g))
@@ -253,7 +281,7 @@ def serialize_graph(g: Graph, fmt: RdfFormat, *, name: str | None = None,
     if fmt.name == "jsonld":
         # blank nodes relabelled canonically, so the same graph gives the same bytes
         canonical = terms.graph_from_triples(triples) if b"_:" in nt else g
-        return jsonld_from_graph(canonical, context if context is not None else load_context(), name)
+        return jsonld_from_graph(canonical, context if context is not None else load_context(), name, compactor)
     if fmt.oxigraph is not None:
         ordered = sorted(_canonical(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
         return ox.serialize(ordered, format=fmt.oxigraph, prefixes=PREFIXES) or b""
@@ -299,7 +327,9 @@ def write_export(store: Store, fmt: RdfFormat | str, out: BinaryIO, *, record: s
         return
     if f.name == "jsonld":
         ctx = context if context is not None else load_context()
-        docs = [json.loads(serialize_graph(record_graph(store, g), f, name=g, context=ctx)) for g in store.records()]
+        compactor = _Compactor()
+        docs = [json.loads(serialize_graph(record_graph(store, g), f, name=g, context=ctx, compactor=compactor))
+                for g in store.records()]
         full = {"@context": ctx, "@graph": [{k: v for k, v in d.items() if k != "@context"} for d in docs]}
         out.write((json.dumps(full, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
         return
