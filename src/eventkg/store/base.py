@@ -112,6 +112,7 @@ class Store(ABC):
     """A quad store whose named graphs are records; queries see the union of all graphs by default."""
 
     info: StoreInfo
+    read_threads = 1   # how many threads may usefully read it at once (an export dumps records side by side)
 
     # -- reading -------------------------------------------------------------------------------------
     @abstractmethod
