@@ -227,10 +227,10 @@ def section(rows: list[tuple[str, str, dict[str, float] | None, dict[str, float]
     return "\n".join(lines)
 
 
-def write_section(text: str) -> None:
+def write_section(text: str, heading: str = HEADING) -> None:
     path = ROOT / "docs" / "benchmarks.md"
     old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^{re.escape(HEADING)}\n.*?(?=^## |^<!-- section|\Z)", re.S | re.M)
+    pattern = re.compile(rf"^{re.escape(heading)}\n.*?(?=^## |^<!-- section|\Z)", re.S | re.M)
     if pattern.search(old):
         new = pattern.sub(lambda m: text + "\n", old)
     else:
