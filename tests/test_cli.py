@@ -81,6 +81,14 @@ def test_named_query_with_a_parameter_in_every_results_format(loaded_cli) -> Non
     assert f"({n} row" in table
 
 
+def test_table_lines_do_not_end_in_spaces(loaded_cli) -> None:  # type: ignore[no-untyped-def]
+    # the last header is padded to its column's widest value: "basis" above "interpreted"
+    table = loaded_cli("query", "event-organisers").output
+    lines = table.splitlines()
+    assert " | " in lines[0] and set(lines[1]) <= {"-", "+"}, table
+    assert all(line == line.rstrip() for line in lines), table
+
+
 def test_query_text_and_file(loaded_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     r = loaded_cli("query", "--sparql", f"ASK {{ <{WORKSHOP}> a <https://schema.org/Event> }}", "--format", "json")
     assert json.loads(r.output)["boolean"] is True

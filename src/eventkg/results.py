@@ -87,7 +87,7 @@ def table(res: Rows | Boolean, width: int | None = None) -> str:
     def fit(s: str, w: int) -> str:
         return s if len(s) <= w else s[: w - 1] + "…"
 
-    lines = [" | ".join(fit(h, w).ljust(w) for h, w in zip(heads, widths)),
+    lines = [" | ".join(fit(h, w).ljust(w) for h, w in zip(heads, widths)).rstrip(),
              "-+-".join("-" * w for w in widths)]
     lines += [" | ".join(fit(c, w).ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
     n = len(res.rows)
