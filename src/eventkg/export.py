@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, Iterable, Iterator
 
 import pyoxigraph as ox
-from rdflib import Graph
+from rdflib import BNode, Graph
 
 from . import terms
 from .formats import RdfFormat, rdf_format
@@ -176,6 +176,8 @@ def _sorted_json(value: Any) -> Any:
         return {k: _sorted_json(v) for k, v in sorted(value.items())}
     if isinstance(value, list):
         items = [_sorted_json(v) for v in value]
+        if len(items) < 2:  # most values of expanded JSON-LD: no key to make
+            return items
         return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
     return value
 
@@ -252,6 +254,12 @@ def jsonld_from_graph(g: Graph, context: dict[str, Any], name: str | None = None
     """Compacted JSON-LD with our context (inline): one object whose ``@graph`` lists the nodes, sorted,
     with each node referenced once nested where it is referenced. pyld compacts rdflib's expanded form
     (pyld's own from_rdf is quadratic); ``compactor`` may be shared by the records of one export."""
+    return (json.dumps(_jsonld_object(g, context, name, compactor), indent=2, ensure_ascii=False)
+            + "\n").encode("utf-8")
+
+
+def _jsonld_object(g: Graph, context: dict[str, Any], name: str | None,
+                   compactor: _Compactor | None) -> dict[str, Any]:
     expanded = json.loads(g.serialize(format="json-ld"))
     nodes = sorted(_nest([_sorted_json(n) for n in expanded]), key=lambda n: str(n.get("@id", "")))
     doc: dict[str, Any] = {"@graph": nodes}
@@ -262,17 +270,24 @@ def jsonld_from_graph(g: Graph, context: dict[str, Any], name: str | None = None
     if "@graph" not in body:  # pyld drops @graph around a single node
         body = {k: v for k, v in body.items() if k == "@id" and name} | {"@graph": [
             {k: v for k, v in body.items() if not (k == "@id" and name)}]}
-    out = {"@context": context, **{k: body[k] for k in ("@id",) if k in body}, "@graph": body["@graph"]}
-    return (json.dumps(out, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return {"@context": context, **{k: body[k] for k in ("@id",) if k in body}, "@graph": body["@graph"]}
+
+
+def _canonical_graph(g: Graph) -> Graph:
+    """``g``, its blank nodes relabelled canonically (so the same graph gives the same bytes)."""
+    if any(isinstance(x, BNode) for t in g for x in t):
+        return terms.graph_from_triples(_canonical(terms.triples_from_graph(g)))
+    return g
 
 
 # -- entry points ------------------------------------------------------------------------------------------
 
 def serialize_graph(g: Graph, fmt: RdfFormat, *, name: str | None = None,
-                    context: dict[str, Any] | None = None, first: str | None = None,
-                    compactor: _Compactor | None = None) -> bytes:
+                    context: dict[str, Any] | None = None, first: str | None = None) -> bytes:
     """One graph in ``fmt``, deterministically. ``name`` makes dataset formats put it in that named graph;
     ``first`` puts that subject's statements first in Turtle and TriG (the thing a document is about)."""
+    if fmt.name == "jsonld":
+        return jsonld_from_graph(_canonical_graph(g), context if context is not None else load_context(), name)
     triples = _canonical(terms.triples_from_graph(g))
     nt = _nt_of(triples)
     if fmt.name == "turtle":
@@ -286,10 +301,6 @@ def serialize_graph(g: Graph, fmt: RdfFormat, *, name: str | None = None,
         if name:
             lines = [ln[:-1] + f"<{name}> ." for ln in lines]
         return "".join(ln + "\n" for ln in sorted(set(lines))).encode("utf-8")
-    if fmt.name == "jsonld":
-        # blank nodes relabelled canonically, so the same graph gives the same bytes
-        canonical = terms.graph_from_triples(triples) if b"_:" in nt else g
-        return jsonld_from_graph(canonical, context if context is not None else load_context(), name, compactor)
     if fmt.oxigraph is not None:
         ordered = sorted(_canonical(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
         return ox.serialize(ordered, format=fmt.oxigraph, prefixes=PREFIXES) or b""
@@ -315,7 +326,7 @@ def write_export(store: Store, fmt: RdfFormat | str, out: BinaryIO, *, record: s
             raise RecordNotFound(record)
         out.write(serialize_graph(record_graph(store, record), f, name=record, context=context))
         return
-    if f.name in ("turtle", "trig", "nt", "nq"):
+    if f.name in ("turtle", "trig", "nt", "nq", "jsonld"):
         def read(g: str) -> tuple[str, bytes]:
             buf = io.BytesIO()
             store.dump(buf, rdf_format("nt"), graph=g)
@@ -327,7 +338,14 @@ def write_export(store: Store, fmt: RdfFormat | str, out: BinaryIO, *, record: s
                 graphs = list(pool.map(read, names))
         else:
             graphs = [read(g) for g in names]
-        if f.name == "trig":
+        if f.name == "jsonld":
+            ctx = context if context is not None else load_context()
+            compactor = _Compactor()
+            docs = [_jsonld_object(terms.graph_from_triples(ox.parse(d, format=ox.RdfFormat.N_TRIPLES)), ctx, g,
+                                   compactor) for g, d in graphs]
+            full = {"@context": ctx, "@graph": [{k: v for k, v in d.items() if k != "@context"} for d in docs]}
+            out.write((json.dumps(full, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+        elif f.name == "trig":
             out.write(trig_from_graphs(graphs))
         elif f.name == "turtle":
             out.write(turtle_from_ntriples(b"".join(d for _, d in graphs)))
@@ -338,14 +356,6 @@ def write_export(store: Store, fmt: RdfFormat | str, out: BinaryIO, *, record: s
             for g, d in graphs:
                 lines = sorted({ln for ln in d.decode("utf-8").split("\n") if ln})
                 out.write("".join(f"{ln[:-1]}<{g}> .\n" for ln in lines).encode("utf-8"))
-        return
-    if f.name == "jsonld":
-        ctx = context if context is not None else load_context()
-        compactor = _Compactor()
-        docs = [json.loads(serialize_graph(record_graph(store, g), f, name=g, context=ctx, compactor=compactor))
-                for g in store.records()]
-        full = {"@context": ctx, "@graph": [{k: v for k, v in d.items() if k != "@context"} for d in docs]}
-        out.write((json.dumps(full, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
         return
     merged = Graph()
     for g in store.records():
