@@ -48,22 +48,11 @@ def _inline_app(store_path: str) -> Any:
     import eventkg.server.app as app_module
     from eventkg.config import load_settings
     from eventkg.project import Project
+    from eventkg.server.pool import InlineRunner
     from eventkg.server.worker import execute
     from eventkg.store.oxigraph import EmbeddedStore
 
-    class InLoop:
-        def __init__(self, store: Any, context: Any) -> None:
-            self.store, self.context, self.generation = store, context, 0
-
-        async def start(self) -> None:
-            pass
-
-        async def stop(self) -> None:
-            pass
-
-        def invalidate(self) -> None:
-            self.generation += 1
-
+    class InLoop(InlineRunner):
         async def run(self, job: dict[str, Any], timeout: float) -> Any:
             return execute(self.store, job, self.context)
 
