@@ -17,7 +17,6 @@ Writes its table into docs/benchmarks.md under its own heading.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import multiprocessing as mp
 import os
 import platform
@@ -98,7 +97,7 @@ def serve_child(kind: str, port: int, store_path: str) -> None:
     sock.set_inheritable(True)
     config = uvicorn.Config(app, fd=sock.fileno(), log_level="warning", access_log=False, http=http_protocol(),
                             loop="uvloop")
-    asyncio.run(uvicorn.Server(config).serve())
+    uvicorn.Server(config).run()  # with the loop the config names (uvloop), as uvicorn.run does
 
 
 # -- the run -------------------------------------------------------------------------------------------------
