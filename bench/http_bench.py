@@ -221,9 +221,10 @@ def section(rows: list[tuple[str, str, dict[str, float] | None, dict[str, float]
     if verdict:
         lines += ["Against the target: " + "; ".join(verdict) + ". A query that is not in the cache makes a "
                   "round trip to a worker process (two pipe writes and two more process wake-ups than Oxigraph's "
-                  "request and answer) besides Python's HTTP handling: under this load about 0.2 ms of CPU in the "
-                  "server and 0.15 ms in the worker per query, on the two cores the eight clients and both "
-                  "servers share. That is what the time limit costs.", ""]
+                  "request and answer) besides Python's HTTP handling: under this load about 0.13 ms of CPU in the "
+                  "server and 0.1 ms in the worker per query (read from /proc during a run on 2026-12-02), on "
+                  "the two cores the eight clients and both servers share, 88 % busy. That is what the time limit "
+                  "costs; bench/http_ceiling.py measures the same request without it.", ""]
     return "\n".join(lines)
 
 
