@@ -8,6 +8,7 @@ one object; RDF/XML is written by Oxigraph from sorted triples.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
@@ -137,6 +138,15 @@ def trig_from_graphs(graphs: list[tuple[str, bytes]], base: str | None = BASE_IR
     return (_header(sh, base) + "\n".join(parts)).encode("utf-8")
 
 
+def nquads_from_graphs(graphs: list[tuple[str, bytes]]) -> bytes:
+    """N-Quads from (graph name, N-Triples) pairs: each graph's lines sorted, the graphs in the given order."""
+    out = []
+    for name, data in graphs:
+        lines = sorted({ln for ln in data.decode("utf-8").split("\n") if ln})
+        out.append("".join(f"{ln[:-1]}<{name}> .\n" for ln in lines))
+    return "".join(out).encode("utf-8")
+
+
 def _canonical(triples: list[ox.Triple]) -> list[ox.Triple]:
     if not any(isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode) for t in triples):
         return triples
@@ -147,12 +157,23 @@ def _canonical(triples: list[ox.Triple]) -> list[ox.Triple]:
     return sorted((q.triple for q in ds), key=str)
 
 
-def canonical_ntriples(data: bytes) -> bytes:
-    """N-Triples with blank nodes relabelled canonically (the same graph, the same labels)."""
+def canonical_ntriples(data: bytes, scope: str | None = None) -> bytes:
+    """N-Triples with blank nodes relabelled canonically (the same graph, the same labels). With ``scope``
+    (a record's IRI) the labels carry a tag of it, so that the records of one export, whose labels would
+    otherwise all start at ``c14n0``, keep their blank nodes apart: blank node labels are scoped to the
+    whole document in N-Quads, TriG, Turtle and JSON-LD. (A blank node shared by two records would be
+    split in two; records are read one graph at a time, so the loader makes none.)"""
     if b"_:" not in data:
         return data
-    triples = [q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)]
-    return _nt_of(triples)
+    triples = _canonical([q.triple for q in ox.parse(data, format=ox.RdfFormat.N_TRIPLES)])
+    if scope:
+        tag = "r" + hashlib.sha1(scope.encode("utf-8")).hexdigest()[:12]
+
+        def label(x: Any) -> Any:
+            return ox.BlankNode(f"{tag}{x.value}") if isinstance(x, ox.BlankNode) else x
+
+        triples = [ox.Triple(label(t.subject), t.predicate, label(t.object)) for t in triples]
+    return ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
 
 
 def _nt_of(triples: Iterable[ox.Triple]) -> bytes:
@@ -330,7 +351,7 @@ def write_export(store: Store, fmt: RdfFormat | str, out: BinaryIO, *, record: s
         def read(g: str) -> tuple[str, bytes]:
             buf = io.BytesIO()
             store.dump(buf, rdf_format("nt"), graph=g)
-            return g, canonical_ntriples(buf.getvalue())
+            return g, canonical_ntriples(buf.getvalue(), scope=g)
 
         names = store.records()
         if store.read_threads > 1 and len(names) > 1:
@@ -353,9 +374,7 @@ def write_export(store: Store, fmt: RdfFormat | str, out: BinaryIO, *, record: s
             union = {ln for _, d in graphs for ln in d.decode("utf-8").split("\n") if ln}
             out.write("".join(ln + "\n" for ln in sorted(union)).encode("utf-8"))
         else:
-            for g, d in graphs:
-                lines = sorted({ln for ln in d.decode("utf-8").split("\n") if ln})
-                out.write("".join(f"{ln[:-1]}<{g}> .\n" for ln in lines).encode("utf-8"))
+            out.write(nquads_from_graphs(graphs))
         return
     merged = Graph()
     for g in store.records():
@@ -364,4 +383,4 @@ def write_export(store: Store, fmt: RdfFormat | str, out: BinaryIO, *, record: s
 
 
 __all__ = ["write_export", "serialize_graph", "record_graph", "turtle_from_ntriples", "trig_from_graphs",
-           "jsonld_from_graph", "load_context"]
+           "nquads_from_graphs", "canonical_ntriples", "jsonld_from_graph", "load_context"]

@@ -24,7 +24,7 @@ from markupsafe import Markup
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from ..export import serialize_graph, trig_from_graphs
+from ..export import canonical_ntriples, nquads_from_graphs, serialize_graph, trig_from_graphs
 from ..formats import RESULTS_FORMATS, rdf_format
 from ..namespaces import DCAT, DCTERMS, EKG, FOAF, OA, PREFIXES, RDF, RDFS, SCHEMA, SKOS, VOID, XSD
 from ..project import Project
@@ -504,11 +504,12 @@ def _rdf_bytes(quads: Sequence[describe.Quad], variant: Variant, context: dict[s
                record: str | None = None, first: str | None = None) -> bytes:
     assert variant.fmt is not None
     if variant.fmt.name == "trig" or variant.fmt.name == "nq":
-        parts = describe.by_graph(quads)
+        # each graph's blank nodes labelled apart from the others' (labels are scoped to the document)
+        parts = sorted((name, canonical_ntriples(serialize_graph(g, rdf_format("nt")), scope=name))
+                       for name, g in describe.by_graph(quads).items())
         if variant.fmt.name == "trig":
-            return trig_from_graphs([(name, serialize_graph(g, rdf_format("nt"))) for name, g in parts.items()],
-                                    first=first)
-        return b"".join(serialize_graph(g, variant.fmt, name=name) for name, g in sorted(parts.items()))
+            return trig_from_graphs(parts, first=first)
+        return nquads_from_graphs(parts)
     return serialize_graph(describe.to_graph(quads), variant.fmt, context=context, first=first)
 
 

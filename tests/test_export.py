@@ -1,0 +1,94 @@
+"""Whole-store exports and multi-graph documents keep each record's blank nodes its own."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+
+from eventkg.export import write_export
+from eventkg.formats import rdf_format
+from eventkg.load import records_from_bytes
+from eventkg.server.conneg import Variant
+from eventkg.server.pages import _rdf_bytes
+from eventkg.store import Store
+
+SCHEMA = "https://schema.org/"
+
+
+def record(slug: str) -> bytes:
+    # the same shape in every record, so that each record's blank node gets the same canonical label
+    return f"""
+@prefix schema: <https://schema.org/> .
+@prefix ekg: <https://w3id.org/eventkg/ontology#> .
+<https://w3id.org/eventkg/record/{slug}> a ekg:Record .
+<https://w3id.org/eventkg/id/event/{slug}> a schema:Event ;
+    schema:location [ a schema:Place ; schema:name "Place of {slug}"@en ] .
+""".encode()
+
+
+@pytest.fixture
+def two_records(store: Store) -> Store:
+    recs = [r for slug in ("one", "two") for r in records_from_bytes(record(slug), rdf_format("turtle"), f"{slug}.ttl")]
+    store.put_records(recs)
+    return store
+
+
+def store_dataset(store: Store) -> Dataset:
+    ds = Dataset()
+    res = store.query("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
+    for g, s, p, o in res.rows:  # type: ignore[union-attr]
+        ds.graph(g).add((s, p, o))
+    return ds
+
+
+@pytest.mark.parametrize("fmt,parser", [("nq", "nquads"), ("trig", "trig"), ("jsonld", "json-ld"),
+                                        ("turtle", "turtle"), ("nt", "nt")])
+def test_whole_store_export_keeps_each_records_blank_nodes_apart(two_records: Store, fmt: str, parser: str) -> None:
+    buf = io.BytesIO()
+    write_export(two_records, fmt, buf)
+    expected = store_dataset(two_records)
+    if fmt in ("nq", "trig", "jsonld"):
+        got = Dataset()
+        got.parse(data=buf.getvalue(), format=parser)
+        names = {str(g.identifier) for g in expected.graphs() if len(g)}
+        assert {str(g.identifier) for g in got.graphs() if len(g)} >= names
+        for name in names:
+            assert isomorphic(got.graph(URIRef(name)), expected.graph(URIRef(name))), (fmt, name)
+    else:
+        got_g = Graph().parse(data=buf.getvalue(), format=parser)
+        union = Graph()
+        for g in expected.graphs():
+            union += g
+        assert isomorphic(got_g, union), fmt
+    places = {o for o in Graph().parse(data=_union_nt(buf.getvalue(), parser), format="nt").objects(
+        None, URIRef(SCHEMA + "location"))}
+    assert len(places) == 2 and all(isinstance(p, BNode) for p in places)
+
+
+def _union_nt(data: bytes, parser: str) -> str:
+    ds = Dataset()
+    ds.parse(data=data, format=parser)
+    out = Graph()
+    for g in ds.graphs():
+        out += g
+    return out.serialize(format="nt")
+
+
+@pytest.mark.parametrize("fmt", ["trig", "nq"])
+def test_a_document_drawn_from_two_records_keeps_their_blank_nodes_apart(fmt: str) -> None:
+    # one thing described in two records, each giving it a place as a blank node of the same shape
+    thing = URIRef("https://w3id.org/eventkg/id/org/example")
+    quads = []
+    for slug in ("one", "two"):
+        graph, place = URIRef(f"https://w3id.org/eventkg/record/{slug}"), BNode()
+        quads += [(graph, thing, URIRef(SCHEMA + "location"), place),
+                  (graph, place, URIRef(SCHEMA + "name"), Literal("A place", lang="en"))]
+    f = rdf_format(fmt)
+    data = _rdf_bytes(quads, Variant(f.extensions[0], f.media_type, f.label, f), None)
+    ds = Dataset()
+    ds.parse(data=data, format="trig" if fmt == "trig" else "nquads")
+    places = {o for g in ds.graphs() for o in g.objects(thing, URIRef(SCHEMA + "location"))}
+    assert len(places) == 2, data.decode()
