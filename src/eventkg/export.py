@@ -138,13 +138,18 @@ def trig_from_graphs(graphs: list[tuple[str, bytes]], base: str | None = BASE_IR
     return (_header(sh, base) + "\n".join(parts)).encode("utf-8")
 
 
+def _sorted_lines(data: bytes) -> list[str]:
+    """The distinct lines of N-Triples or N-Quads, sorted."""
+    return sorted({ln for ln in data.decode("utf-8").split("\n") if ln})
+
+
+def _ntriples_sorted(data: bytes) -> bytes:
+    return "".join(ln + "\n" for ln in _sorted_lines(data)).encode("utf-8")
+
+
 def nquads_from_graphs(graphs: list[tuple[str, bytes]]) -> bytes:
     """N-Quads from (graph name, N-Triples) pairs: each graph's lines sorted, the graphs in the given order."""
-    out = []
-    for name, data in graphs:
-        lines = sorted({ln for ln in data.decode("utf-8").split("\n") if ln})
-        out.append("".join(f"{ln[:-1]}<{name}> .\n" for ln in lines))
-    return "".join(out).encode("utf-8")
+    return "".join(f"{ln[:-1]}<{name}> .\n" for name, data in graphs for ln in _sorted_lines(data)).encode("utf-8")
 
 
 def _canonical(triples: list[ox.Triple]) -> list[ox.Triple]:
@@ -177,7 +182,8 @@ def canonical_ntriples(data: bytes, scope: str | None = None) -> bytes:
 
 
 def _nt_of(triples: Iterable[ox.Triple]) -> bytes:
-    return ox.serialize(_canonical(list(triples)), format=ox.RdfFormat.N_TRIPLES) or b""
+    """N-Triples of triples already canonicalised (see ``_canonical``)."""
+    return ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b""
 
 
 # -- JSON-LD -----------------------------------------------------------------------------------------------
@@ -315,15 +321,12 @@ def serialize_graph(g: Graph, fmt: RdfFormat, *, name: str | None = None,
         return turtle_from_ntriples(nt, first=first)
     if fmt.name == "trig":
         return trig_from_graphs([(name, nt)], first=first) if name else turtle_from_ntriples(nt, first=first)
-    if fmt.name == "nt":
-        return "".join(ln + "\n" for ln in sorted(set(nt.decode("utf-8").splitlines()))).encode("utf-8")
-    if fmt.name == "nq":
-        lines = nt.decode("utf-8").splitlines()
-        if name:
-            lines = [ln[:-1] + f"<{name}> ." for ln in lines]
-        return "".join(ln + "\n" for ln in sorted(set(lines))).encode("utf-8")
+    if fmt.name == "nq" and name:
+        return nquads_from_graphs([(name, nt)])
+    if fmt.name in ("nt", "nq"):
+        return _ntriples_sorted(nt)
     if fmt.oxigraph is not None:
-        ordered = sorted(_canonical(triples), key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
+        ordered = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
         return ox.serialize(ordered, format=fmt.oxigraph, prefixes=PREFIXES) or b""
     raise ValueError(f"cannot write {fmt.label}")
 
@@ -371,8 +374,7 @@ def write_export(store: Store, fmt: RdfFormat | str, out: BinaryIO, *, record: s
         elif f.name == "turtle":
             out.write(turtle_from_ntriples(b"".join(d for _, d in graphs)))
         elif f.name == "nt":
-            union = {ln for _, d in graphs for ln in d.decode("utf-8").split("\n") if ln}
-            out.write("".join(ln + "\n" for ln in sorted(union)).encode("utf-8"))
+            out.write(_ntriples_sorted(b"\n".join(d for _, d in graphs)))
         else:
             out.write(nquads_from_graphs(graphs))
         return
