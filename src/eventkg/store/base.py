@@ -80,11 +80,17 @@ _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 _UPDATE = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\b", re.IGNORECASE)
 
 
+_IRI = re.compile(r"<[^<>\s]*>")
+_STRING = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
+_COMMENT = re.compile(r"#[^\n]*")
+
+
 def _strip(query: str) -> str:
     """The query without comments, IRIs and string literals (to find its form by keyword)."""
-    q = re.sub(r"<[^<>\s]*>", " ", query)
-    q = re.sub(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'', " ", q)
-    return re.sub(r"#[^\n]*", " ", q)
+    q = _IRI.sub(" ", query) if "<" in query else query
+    if "'" in q or '"' in q:
+        q = _STRING.sub(" ", q)
+    return _COMMENT.sub(" ", q) if "#" in q else q
 
 
 def query_form(query: str) -> str | None:
