@@ -34,7 +34,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import queries as queries_mod
 from .. import records as records_mod
-from ..errors import EventKGError, NotConformingError, QueryError
+from ..errors import EventKGError, NotConformingError, QueryError, QueryTimeout
 from ..formats import RESULTS_FORMATS, best_match, rdf_format, results_format
 from ..load import records_from_bytes
 from ..project import Project
@@ -44,7 +44,7 @@ from .conneg import (DOC_VARIANTS, HTML, HTML_VARIANT, PROBLEM, RDF_VARIANTS, Si
                      etag_matches, negotiate, split_ext)
 from .errors import (BadRequest, Conflict, Forbidden, HTTPError, NotAcceptable, NotFound, PayloadTooLarge,
                      Unauthorized, UnsupportedMediaType)
-from .pool import InlineRunner, WorkerPool, make_runner
+from .pool import InlineRunner, InProcessRunner, WorkerPool, make_runner
 
 log = logging.getLogger("eventkg.server")
 
@@ -72,15 +72,17 @@ class Options:
     workers: int = 2                 # query worker processes (on-disk embedded store)
     max_body: int = 5 * 1024 * 1024  # bytes a request body may have
     cache: bool | None = None        # cache rendered documents (default: yes unless the store is remote)
+    in_process: bool = False         # run queries in this process (a process of a read-only server, see processes.py)
 
 
 @dataclass
 class State:
     project: Project
     options: Options
-    runner: WorkerPool | InlineRunner
+    runner: WorkerPool | InlineRunner | InProcessRunner
     generation: int = 0
     cache: "OrderedDict[tuple[Any, ...], tuple[bytes, str]]" = field(default_factory=OrderedDict)
+    answers: "Answers" = field(default_factory=lambda: Answers())
     write_lock: asyncio.Lock | None = None
     dump_dir: Path | None = None
     dumps: dict[tuple[int, str], tuple[Path, str]] = field(default_factory=dict)
@@ -96,6 +98,7 @@ class State:
         """The store changed: drop cached documents and make the query workers reopen it."""
         self.generation += 1
         self.cache.clear()
+        self.answers.get((), self.generation)   # drops the kept answers now (not at the next read)
         self.runner.invalidate()
 
 
@@ -456,7 +459,7 @@ async def run_query(request: Request, text: str, *, default_graphs: list[str], n
     site = _site(request)
     if _is_html_page(form, res_mt, rdf_mt):
         try:
-            meta, payload = await st.runner.run(job, opts.timeout)
+            meta, payload = await st.runner.run(job, opts.timeout, request.scope)
         except QueryError as e:
             if e.status == 503:
                 raise
@@ -481,7 +484,7 @@ async def run_query(request: Request, text: str, *, default_graphs: list[str], n
         if meta.get("truncated"):
             headers.update({TRUNCATED: "true", ROW_LIMIT: str(opts.row_limit)})
         return HTMLResponse(body, headers=headers)
-    meta, payload = await st.runner.run(job, opts.timeout)
+    meta, payload = await st.runner.run(job, opts.timeout, request.scope)
     return _results_response(opts, meta, payload, res_mt, rdf_mt, lambda: site.url("doc/dataset.html"))
 
 
@@ -509,64 +512,86 @@ def query_pairs(qs: bytes) -> list[tuple[str, str]]:
 
 
 class QueryGet:
-    """``GET /sparql?query=...`` answered in a results or RDF format without the router, Request and handler
-    layers: the same job to the same runner (time limit, row cap) and the same headers as ``run_query``, errors
-    from the run rendered by ``error_response``. Everything else (HTML pages, ``format=``, updates, a request
-    the ordinary path would refuse before running anything) goes the ordinary way."""
+    """``GET /sparql?query=...`` answered in a results or RDF format before the middleware stack, router,
+    Request and handler layers: the same job to the same runner (time limit, row cap), the same headers as
+    ``run_query`` and the CORS layer give, the same cache as ``ResponseCache``; errors rendered by
+    ``error_response``. Everything else (HTML pages, ``format=``, updates, a request the ordinary path would
+    refuse before running anything) goes the ordinary way: ``__call__`` returns False without sending."""
 
-    def __init__(self, app: ASGIApp, state: "State") -> None:
-        self.app = app
+    CORS = [(b"access-control-allow-origin", b"*"), (b"access-control-expose-headers", EXPOSED.encode())]
+    UNCACHED = (b"if-none-match", b"authorization", b"if-modified-since", b"range")
+
+    def __init__(self, state: "State") -> None:
         self.state = state
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "GET" or scope["path"] != "/sparql" \
-                or scope.get("root_path"):
-            await self.app(scope, receive, send)
-            return
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> bool:
+        if scope.get("root_path"):
+            return False
         text: str | None = None
         dg: list[str] = []
         ng: list[str] = []
         for k, v in query_pairs(scope["query_string"]):
             if k == "query":
                 if text is not None:
-                    text = None
-                    break
+                    return False
                 text = v
             elif k == "default-graph-uri":
                 dg.append(v)
             elif k == "named-graph-uri":
                 ng.append(v)
             elif k in ("format", "update"):
-                text = None
-                break
-        accept: str | None = None
+                return False
+        if text is None:
+            return False
+        accept = last_accept = host = b""
+        cacheable = True
         for hk, hv in scope["headers"]:
             if hk == b"accept":
-                accept = hv.decode("latin-1")
-                break
-        if text is None:
-            await self.app(scope, receive, send)
-            return
+                if not accept:
+                    accept = hv
+                last_accept = hv
+            elif hk == b"host":
+                host = hv
+            elif hk in self.UNCACHED:
+                cacheable = False
+        accept_text = accept.decode("latin-1") if accept else None
         form = query_form(text)
-        res_mt, rdf_mt = _accepted(accept)
+        res_mt, rdf_mt = _accepted(accept_text)
         if _is_html_page(form, res_mt, rdf_mt) or (form in ("select", "ask") and not res_mt) \
                 or (form in ("construct", "describe") and not rdf_mt):
-            await self.app(scope, receive, send)
-            return
+            return False
+        st = self.state
+        answers = st.answers if cacheable and st.caching else None
+        key = ("/sparql", scope["query_string"], last_accept, host, "")  # as ResponseCache keys it
+        if answers is not None:
+            hit = answers.get(key, st.generation)
+            if hit is not None:
+                await send(hit[0])
+                await send({"type": "http.response.body", "body": hit[1]})
+                return True
         formats: dict[str, str] = {}
         if res_mt:
             formats["select"] = formats["ask"] = RESULT_TYPES.get(res_mt, res_mt)
         if rdf_mt:
             formats["construct"] = formats["describe"] = RDF_TYPES.get(rdf_mt, rdf_mt)
-        st = self.state
         opts = st.options
+        generation = st.generation
         try:
-            meta, payload = await st.runner.run(_query_job(opts, text, formats, dg, ng, None), opts.timeout)
+            meta, payload = await st.runner.run(_query_job(opts, text, formats, dg, ng, None), opts.timeout, scope)
             response = _results_response(opts, meta, payload, res_mt, rdf_mt,
                                          lambda: _site(Request(scope)).url("doc/dataset.html"))
         except EventKGError as e:
             response = error_response(Request(scope, receive), e)
-        await response(scope, receive, send)
+        except Exception as e:  # noqa: BLE001 - as the app's handler of the unexpected would
+            response = await _on_crash(Request(scope, receive), e)
+        body = bytes(response.body)
+        start = {"type": "http.response.start", "status": response.status_code,
+                 "headers": response.raw_headers + self.CORS}
+        await send(start)
+        await send({"type": "http.response.body", "body": body})
+        if answers is not None and response.status_code == 200 and generation == st.generation:
+            answers.put(key, start, body, generation)
+        return True
 
 
 async def sparql(request: Request) -> Response:
@@ -797,28 +822,62 @@ class CORSForReads:
 
 # -- response cache -------------------------------------------------------------------------------------
 
-class ResponseCache:
-    """Whole responses to repeated reads, kept until the next write through this server.
+class Answers:
+    """The response cache's store: whole answers (start message and body) by request key, least recently used
+    dropped past ``max_bytes``, all dropped when the store's generation moves on (a write)."""
 
-    A GET of a query, a document or a page whose answer was 200 is kept under everything the answer depends
-    on: path, query string, Accept and Host; the next identical request is answered from here without routing,
-    parsing or querying. Requests with If-None-Match or Authorization, HEAD, errors, HTML query results, and
-    answers over ``max_entry`` bytes are never kept. Off for remote stores (others may write to them)."""
-
-    CACHEABLE = ("/sparql", "/doc/", "/.well-known/void", "/queries/", "/sitemap.xml")
-
-    def __init__(self, app: ASGIApp, state: "State", max_bytes: int = 64 << 20, max_entry: int = 1 << 20) -> None:
-        self.app = app
-        self.state = state
+    def __init__(self, max_bytes: int = 64 << 20, max_entry: int = 1 << 20) -> None:
         self.max_bytes, self.max_entry = max_bytes, max_entry
         self.entries: "OrderedDict[tuple[Any, ...], tuple[Message, bytes]]" = OrderedDict()
         self.size = 0
         self.generation = -1
         self.hits = 0
 
-    def clear(self) -> None:
-        self.entries.clear()
-        self.size = 0
+    def get(self, key: tuple[Any, ...], generation: int) -> tuple[Message, bytes] | None:
+        if self.generation != generation:
+            self.entries.clear()
+            self.size = 0
+            self.generation = generation
+            return None
+        hit = self.entries.get(key)
+        if hit is not None:
+            self.hits += 1
+            self.entries.move_to_end(key)
+        return hit
+
+    def put(self, key: tuple[Any, ...], start: Message, body: bytes, generation: int) -> None:
+        """Keep an answer of the store's current ``generation`` (not one made before a write that came
+        meanwhile: the caller checks), unless it is too large."""
+        if len(body) > self.max_entry:
+            return
+        if self.generation != generation:
+            self.entries.clear()
+            self.size = 0
+            self.generation = generation
+        old = self.entries.pop(key, None)
+        if old is not None:
+            self.size -= len(old[1])
+        self.entries[key] = (start, body)
+        self.size += len(body)
+        while self.size > self.max_bytes and self.entries:
+            _, (_, dropped) = self.entries.popitem(last=False)
+            self.size -= len(dropped)
+
+
+class ResponseCache:
+    """Whole responses to repeated reads, kept until the next write through this server.
+
+    A GET of a query, a document or a page whose answer was 200 is kept under everything the answer depends
+    on: path, query string, Accept and Host; the next identical request is answered from here without routing,
+    parsing or querying. Requests with If-None-Match or Authorization, HEAD, errors, HTML query results, and
+    answers over ``max_entry`` bytes are never kept. Off for remote stores (others may write to them).
+    ``QueryGet`` answers its queries from the same store (``State.answers``)."""
+
+    CACHEABLE = ("/sparql", "/doc/", "/.well-known/void", "/queries/", "/sitemap.xml")
+
+    def __init__(self, app: ASGIApp, state: "State") -> None:
+        self.app = app
+        self.state = state
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] != "GET" or not self.state.caching:
@@ -834,49 +893,68 @@ class ResponseCache:
                 accept = v
             elif k == b"host":
                 host = v
-            elif k in (b"if-none-match", b"authorization", b"if-modified-since", b"range"):
+            elif k in QueryGet.UNCACHED:
                 await self.app(scope, receive, send)
                 return
-        if self.generation != self.state.generation:
-            self.clear()
-            self.generation = self.state.generation
+        answers = self.state.answers
+        generation = self.state.generation
         key = (path, scope.get("query_string", b""), accept, host, scope.get("root_path", ""))
-        hit = self.entries.get(key)
+        hit = answers.get(key, generation)
         if hit is not None:
-            self.hits += 1
-            self.entries.move_to_end(key)
             await send(hit[0])
             await send({"type": "http.response.body", "body": hit[1]})
             return
-        generation = self.state.generation
         start: Message | None = None
         chunks: list[bytes] = []
         keep = True
+        size = 0
 
         async def capture(message: Message) -> None:
-            nonlocal start, keep
+            nonlocal start, keep, size
             if message["type"] == "http.response.start":
                 start = message
-                keep = message["status"] == 200 and not any(
-                    k == b"content-type" and v.startswith(b"text/html") and path.startswith(("/sparql", "/queries/"))
-                    for k, v in message.get("headers", []))
+                keep = message["status"] == 200 and not (path.startswith(("/sparql", "/queries/")) and any(
+                    k == b"content-type" and v.startswith(b"text/html") for k, v in message.get("headers", [])))
             elif message["type"] == "http.response.body" and keep:
-                chunks.append(message.get("body", b""))
-                if sum(map(len, chunks)) > self.max_entry:
+                body = message.get("body", b"")
+                chunks.append(body)
+                size += len(body)
+                if size > answers.max_entry:
                     keep = False
             await send(message)
 
         await self.app(scope, receive, capture)
         if keep and start is not None and generation == self.state.generation:
-            body = b"".join(chunks)
-            self.entries[key] = (start, body)
-            self.size += len(body)
-            while self.size > self.max_bytes and self.entries:
-                _, (_, old) = self.entries.popitem(last=False)
-                self.size -= len(old)
+            answers.put(key, start, b"".join(chunks), generation)
+
+
+def _timeout_answer(scope: Scope, seconds: float) -> bytes:
+    """The whole HTTP message answering a query stopped at its time limit, as ``error_response`` and the CORS
+    layer would give it, closing the connection: written by the in-process runner's watchdog thread while the
+    event loop is stuck in the query (see pool.InProcessRunner)."""
+    response = error_response(Request(scope), QueryTimeout(seconds))
+    head = [b"HTTP/1.1 503 Service Unavailable"]
+    head += [k + b": " + v for k, v in response.raw_headers]
+    head += [b"access-control-allow-origin: *", b"access-control-expose-headers: " + EXPOSED.encode(),
+             b"connection: close"]
+    body = b"" if scope.get("method") == "HEAD" else response.body
+    return b"\r\n".join(head) + b"\r\n\r\n" + body
 
 
 # -- the app --------------------------------------------------------------------------------------------
+
+class _App(Starlette):
+    """Starlette, with ``GET /sparql?query=`` tried by ``QueryGet`` before the middleware stack."""
+
+    query_get: QueryGet
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == "/sparql":
+            scope["app"] = self
+            if await self.query_get(scope, receive, send):
+                return
+        await super().__call__(scope, receive, send)
+
 
 def create_app(project: Project, options: Options | None = None, **kw: Any) -> Starlette:
     """The web app over ``project`` (its store, shapes, queries). Options may be given as an ``Options`` or as
@@ -897,7 +975,9 @@ def create_app(project: Project, options: Options | None = None, **kw: Any) -> S
     p = project
     ctx_path = p.settings.path(p.settings.context)
     ctx = pages._context(p)
-    runner = make_runner(p.store, ctx_path if ctx_path.is_file() else None, ctx, opts.workers)
+    runner = make_runner(p.store, ctx_path if ctx_path.is_file() else None, ctx, opts.workers, opts.in_process)
+    if isinstance(runner, InProcessRunner):
+        runner.respond = _timeout_answer
     state = State(p, opts, runner)
 
     @contextlib.asynccontextmanager
@@ -936,9 +1016,9 @@ def create_app(project: Project, options: Options | None = None, **kw: Any) -> S
     ]
     handlers: dict[Any, Callable[[Request, Exception], Awaitable[Response]]] = {
         EventKGError: _on_eventkg_error, HTTPException: _on_http_exception, Exception: _on_crash}
-    app = Starlette(routes=routes, exception_handlers=handlers, lifespan=lifespan)  # type: ignore[arg-type]
+    app = _App(routes=routes, exception_handlers=handlers, lifespan=lifespan)  # type: ignore[arg-type]
     app.state.ekg = state
-    app.add_middleware(QueryGet, state=state)
+    app.query_get = QueryGet(state)
     app.add_middleware(CORSForReads)
     app.add_middleware(ResponseCache, state=state)  # outermost: a hit is answered before anything else runs
     return app

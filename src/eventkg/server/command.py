@@ -21,7 +21,9 @@ from ..errors import EventKGError
 @click.option("--token", metavar="T", envvar="EVENTKG_SERVER_TOKEN",
               help="Bearer token that writes must carry (or EVENTKG_SERVER_TOKEN).")
 @click.option("--workers", type=int, default=2, show_default=True,
-              help="Query worker processes (each query runs in one, so it can be stopped at the time limit).")
+              help="Processes that run queries, each one at a time, so that a query can be stopped at the time "
+                   "limit: server processes of their own on a read-only server over an on-disk store, query "
+                   "workers beside the server otherwise.")
 @click.option("--max-body", type=int, default=5 * 1024 * 1024, show_default=True, metavar="BYTES",
               help="Largest request body accepted.")
 @click.pass_context
@@ -37,14 +39,21 @@ def serve(ctx: click.Context, host: str, port: int, base_url: str | None, timeou
     opts = Options(base_url=base_url, timeout=timeout if timeout is not None else s.timeout,
                    row_limit=row_limit if row_limit is not None else s.row_limit, allow_update=allow_update,
                    token=token, workers=workers, max_body=max_body)
+    processes = not allow_update and workers > 0 and not s.store_is_memory and not s.store_is_remote
     try:
-        app = create_app(project, opts)
+        app = None if processes else create_app(project, opts)
+        location = project.store.info.location   # opened here, and held while the server runs
     except EventKGError as e:
         raise click.ClickException(e.message) from e
-    click.echo(f"eventkg: serving {project.store.info.location} at http://{host}:{port}/ "
+    click.echo(f"eventkg: serving {location} at http://{host}:{port}/ "
                f"(base IRI {s.base_iri} -> {base_url or 'this address'}; "
                f"{'read-write' if allow_update else 'read-only'}; query limit {opts.timeout:g} s, "
-               f"{opts.row_limit} rows)", err=True)
+               f"{opts.row_limit} rows" + (f"; {workers} server processes" if processes else "") + ")", err=True)
+    if processes:
+        from .processes import supervise
+
+        ctx.exit(supervise(s, opts, host, port, workers))
+    assert app is not None
     uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False, http=http_protocol())
 
 
@@ -77,6 +86,9 @@ def http_protocol() -> Any:
             if pending and not self._transport.is_closing():
                 self._transport.write(pending[0] if len(pending) == 1 else b"".join(pending))
 
+        def pending(self) -> bool:
+            return bool(self._pending)
+
         def close(self) -> None:
             self.flush()
             self._transport.close()
@@ -87,5 +99,10 @@ def http_protocol() -> Any:
     class OneWriteHttpTools(HttpToolsProtocol):
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(OneWriteTransport(transport, self.loop))  # type: ignore[arg-type]
+
+        def on_headers_complete(self) -> None:
+            # the connection, for an answer written while the event loop is stuck (pool.InProcessRunner)
+            self.scope["eventkg.transport"] = self.transport  # type: ignore[typeddict-unknown-key]
+            super().on_headers_complete()
 
     return OneWriteHttpTools

@@ -6,6 +6,12 @@ worker; if it runs past the limit the worker is killed (SIGKILL: the query stops
 503 and a fresh worker takes its place. A read-only store sees the data as it was when opened, so every
 write made through the server bumps a generation and each worker reopens the store before its next query.
 
+A read-only server over an on-disk store (`eventkg serve` without ``--allow-update``) needs no pool: it runs
+several server processes (``processes.py``), each running its queries itself, in its event loop
+(``InProcessRunner``), which saves the round trip to a worker. A watchdog thread in each process answers a
+query that runs past the limit with 503 and ends the process, which stops the query at once; the supervisor
+starts another in its place.
+
 For an in-memory store (tests) or a remote one there is no process to kill: ``InlineRunner`` runs the
 query in a thread and answers 503 at the limit, but an in-memory query goes on in its thread until it ends
 (a remote store gets the limit as its HTTP timeout).
@@ -20,8 +26,10 @@ import logging
 import os
 import pickle
 import sys
+import threading
+import time
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from starlette.concurrency import run_in_threadpool
 
@@ -252,7 +260,7 @@ class WorkerPool:
         finally:
             handle.cancel()
 
-    async def run(self, job: dict[str, Any], timeout: float) -> tuple[dict[str, Any], Any]:
+    async def run(self, job: dict[str, Any], timeout: float, scope: Any = None) -> tuple[dict[str, Any], Any]:
         """The answer of one job (see ``worker.execute``). Raises QueryTimeout after ``timeout`` seconds
         of running (the worker is killed), ServiceBusy if no worker frees up within ``timeout``, and the
         query's own EventKGError."""
@@ -304,7 +312,7 @@ class InlineRunner:
     def invalidate(self) -> None:
         self.generation += 1
 
-    async def run(self, job: dict[str, Any], timeout: float) -> tuple[dict[str, Any], Any]:
+    async def run(self, job: dict[str, Any], timeout: float, scope: Any = None) -> tuple[dict[str, Any], Any]:
         def go() -> tuple[dict[str, Any], Any]:
             j = dict(job)
             return execute(_TimedStore(self.store, timeout), j, self.context)  # type: ignore[arg-type]
@@ -313,6 +321,90 @@ class InlineRunner:
             return await asyncio.wait_for(run_in_threadpool(go), timeout)
         except asyncio.TimeoutError:
             raise QueryTimeout(timeout) from None
+
+
+EXIT_QUERY_TIMEOUT = 75   # a server process ended itself to stop a query past its time limit
+
+
+class InProcessRunner:
+    """Queries run in the server process, in its event loop: no round trip to a worker. While one runs, a
+    watchdog thread (Oxigraph lets go of Python's lock while it evaluates) watches the clock; past the limit
+    it writes the 503 answer (made by ``respond(scope, seconds)``, where the request's scope carries its
+    connection's transport, see ``command.http_protocol``) to the client's socket and ends the process at once
+    (``os._exit``): the query stops with it, and the supervisor (``processes.py``) starts a fresh process.
+    Requests the process had taken but not answered are cut off with it (their connections close)."""
+
+    def __init__(self, store: Store, context: dict[str, Any] | None, tick: float = 0.05) -> None:
+        self.store = store
+        self.context = context
+        self.generation = 0
+        self.respond: Callable[[Any, float], bytes | None] | None = None
+        self._tick = tick
+        self._lock = threading.Lock()
+        self._armed: tuple[float, float, Any] | None = None   # (deadline, seconds, scope) of the running query
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    async def start(self) -> None:
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._watch, name="eventkg-query-watchdog", daemon=True)
+        self._thread.start()
+
+    async def stop(self) -> None:
+        self._stop.set()
+
+    def invalidate(self) -> None:
+        self.generation += 1
+
+    async def run(self, job: dict[str, Any], timeout: float, scope: Any = None) -> tuple[dict[str, Any], Any]:
+        self._armed = (time.monotonic() + timeout, timeout, scope)
+        try:
+            return execute(self.store, job, self.context)
+        finally:
+            with self._lock:   # the watchdog holds it from the moment it acts: this answer is never sent
+                self._armed = None
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self._tick):
+            armed = self._armed
+            if armed is not None and time.monotonic() >= armed[0]:
+                with self._lock:
+                    if self._armed is armed:
+                        self._expire(armed[1], armed[2])
+
+    def _expire(self, seconds: float, scope: Any) -> None:
+        try:
+            data = self.respond(scope, seconds) if self.respond is not None and scope is not None else None
+            transport = scope.get("eventkg.transport") if data is not None else None
+            if transport is not None and data is not None:
+                _send_now(transport, data)
+            log.warning("a query ran past its time limit of %g s: this server process stops it by ending "
+                        "(pid %d)", seconds, os.getpid())
+        except BaseException as e:  # noqa: BLE001 - the process ends whatever happens
+            log.error("could not answer a query past its time limit: %r", e)
+        finally:
+            os._exit(EXIT_QUERY_TIMEOUT)
+
+
+def _send_now(transport: Any, data: bytes) -> None:
+    """Write ``data`` straight to the connection's socket from the watchdog thread (the event loop is stuck in
+    the query), unless earlier answers still wait in the transport's buffer (they would be overtaken)."""
+    import select
+
+    pending = getattr(transport, "pending", None)
+    if (pending is not None and pending()) or transport.get_write_buffer_size():
+        return
+    sock = transport.get_extra_info("socket")
+    fd = sock.fileno()
+    view = memoryview(data)
+    deadline = time.monotonic() + 2.0
+    while view and time.monotonic() < deadline:
+        try:
+            n = os.write(fd, view)
+        except BlockingIOError:
+            select.select([], [fd], [], 0.1)
+            continue
+        view = view[n:]
 
 
 class _TimedStore:
@@ -326,12 +418,15 @@ class _TimedStore:
 
 
 def make_runner(store: Store, context_path: Path | None, context: dict[str, Any] | None,
-                workers: int) -> WorkerPool | InlineRunner:
-    """A worker pool for an on-disk embedded store, else the inline runner."""
+                workers: int, in_process: bool = False) -> WorkerPool | InlineRunner | InProcessRunner:
+    """The in-process runner for a server process of a read-only server (``in_process``), a worker pool for an
+    on-disk embedded store, else the inline runner."""
+    if in_process:
+        return InProcessRunner(store, context)
     path = getattr(store, "path", None)
     if store.info.kind == "oxigraph-disk" and path is not None and workers > 0:
         return WorkerPool(Path(path), context_path, workers)
     return InlineRunner(store, context)
 
 
-__all__ = ["WorkerPool", "InlineRunner", "make_runner", "EventKGError"]
+__all__ = ["WorkerPool", "InlineRunner", "InProcessRunner", "make_runner", "EventKGError", "EXIT_QUERY_TIMEOUT"]

@@ -1,0 +1,176 @@
+"""`eventkg serve` as users start it, read-only over an on-disk store: a supervisor and server processes that
+run their queries themselves. A query past the time limit is answered 503 and stopped by ending the process
+that ran it; another takes its place and the others go on serving."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Iterator
+
+import httpx
+import pytest
+
+from httpsite import ROOT, SLOW, TOKEN, WORKSHOP, free_port
+
+ASK = f"ASK {{ <{WORKSHOP}> a <https://schema.org/Event> }}"
+SELECT = f"SELECT ?name WHERE {{ <{WORKSHOP}> <https://schema.org/name> ?name }}"
+PROBLEM = "application/problem+json"
+JSON = {"Accept": "application/sparql-results+json"}
+
+
+def eventkg(*args: str) -> list[str]:
+    """The installed `eventkg` command (beside this Python), on the project's settings."""
+    return [str(Path(sys.executable).parent / "eventkg"), "--project", str(ROOT), *args]
+
+
+def children(pid: int) -> set[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return set()
+    return {int(p) for p in text.split()}
+
+
+def alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().split()[2] != "Z"
+    except OSError:
+        return False
+
+
+class Served:
+    def __init__(self, proc: subprocess.Popen[str], url: str, store: Path) -> None:
+        self.proc, self.url, self.store = proc, url, store
+
+    def client(self) -> httpx.Client:
+        return httpx.Client(base_url=self.url, timeout=30)
+
+    def wait_children(self, n: int, seconds: float = 30) -> set[int]:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            kids = {p for p in children(self.proc.pid) if alive(p)}
+            if len(kids) == n:
+                return kids
+            time.sleep(0.05)
+        raise AssertionError(f"expected {n} server processes, found {children(self.proc.pid)}")
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    store = tmp_path_factory.mktemp("served") / "store"
+    env = dict(os.environ)
+    subprocess.run(eventkg("--store", str(store), "load"), check=True, env=env, capture_output=True, timeout=300)
+    port = free_port()
+    proc = subprocess.Popen(eventkg("--store", str(store), "serve", "--port", str(port), "--timeout", "2",
+                                    "--workers", "2"), env=env, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(url + "/sparql", params={"query": "ASK {}"}, headers=JSON).status_code == 200:
+                break
+        except httpx.TransportError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError(f"eventkg serve did not start: {proc.stderr.read() if proc.stderr else ''}")
+        time.sleep(0.1)
+    try:
+        yield Served(proc, url, store)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(30)
+
+
+def test_serves_from_server_processes_that_hold_nothing_for_writing(served: Served) -> None:
+    kids = served.wait_children(2)
+    with served.client() as c:
+        r = c.get("/sparql", params={"query": SELECT}, headers=JSON)
+        assert r.status_code == 200
+        assert [b["name"]["value"] for b in r.json()["results"]["bindings"]]
+        assert r.headers["access-control-allow-origin"] == "*"
+        r = c.get("/", headers={"Accept": "text/html"})
+        assert r.status_code == 200 and "text/html" in r.headers["content-type"]
+        # read-only: updates and the records API are refused
+        r = c.post("/sparql", content="CLEAR ALL", headers={"Content-Type": "application/sparql-update",
+                                                              "Authorization": f"Bearer {TOKEN}"})
+        assert r.status_code == 403
+    assert served.wait_children(2) == kids
+
+
+def test_the_store_is_held_while_serving(served: Served) -> None:
+    """The supervisor holds the store: `eventkg load` beside it is refused and changes nothing."""
+    r = subprocess.run(eventkg("--store", str(served.store), "load"), env=dict(os.environ), capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode != 0
+    assert "another process has it open" in r.stdout + r.stderr
+    with served.client() as c:
+        assert c.get("/sparql", params={"query": ASK}, headers=JSON).json()["boolean"] is True
+
+
+def test_a_query_past_the_limit_is_answered_503_and_stopped_with_its_process(served: Served) -> None:
+    before = served.wait_children(2)
+    answers: dict[str, object] = {}
+
+    def slow() -> None:
+        t0 = time.monotonic()
+        with served.client() as c:
+            r = c.get("/sparql", params={"query": SLOW}, headers=JSON)
+        answers["elapsed"] = time.monotonic() - t0
+        answers["response"] = r
+
+    t = threading.Thread(target=slow)
+    t.start()
+    time.sleep(0.5)
+    # meanwhile the other process answers (a new connection goes to a process that is free)
+    with served.client() as c:
+        t0 = time.monotonic()
+        r = c.get("/sparql", params={"query": ASK}, headers=JSON)
+        assert r.status_code == 200 and r.json()["boolean"] is True
+        assert time.monotonic() - t0 < 1.0
+    t.join(30)
+    r = answers["response"]
+    assert isinstance(r, httpx.Response)
+    assert r.status_code == 503
+    assert r.headers["content-type"] == PROBLEM
+    assert r.headers["access-control-allow-origin"] == "*"
+    assert r.json()["title"] == "Query timed out"
+    assert "2 s" in r.json()["detail"]
+    assert 1.9 < answers["elapsed"] < 5  # type: ignore[operator]
+    # the process that ran it is gone (the query with it); a fresh one took its place
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and all(alive(p) for p in before):
+        time.sleep(0.05)
+    assert not all(alive(p) for p in before)
+    after = served.wait_children(2)
+    assert len(after - before) == 1
+    with served.client() as c:
+        for _ in range(6):
+            assert c.get("/sparql", params={"query": ASK}, headers=JSON).json()["boolean"] is True
+
+
+def test_a_browser_gets_the_time_limit_as_a_page(served: Served) -> None:
+    with served.client() as c:
+        r = c.get("/sparql", params={"query": SLOW}, headers={"Accept": "text/html"})
+    assert r.status_code == 503
+    assert r.headers["content-type"].startswith("text/html")
+    assert "time limit of 2 s" in r.text
+    served.wait_children(2)
+
+
+def test_stopping_the_server_stops_every_process(served: Served) -> None:
+    kids = served.wait_children(2)
+    served.proc.send_signal(signal.SIGTERM)
+    assert served.proc.wait(30) == 0
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(alive(p) for p in kids):
+        time.sleep(0.05)
+    assert not any(alive(p) for p in kids)
