@@ -431,20 +431,37 @@ def _is_html_page(form: str | None, res_mt: str | None, rdf_mt: str | None) -> b
         or (form is None and res_mt == HTML)
 
 
-def _results_response(opts: Options, meta: dict[str, Any], payload: Any, res_mt: str | None, rdf_mt: str | None,
-                      describedby: Callable[[], str]) -> Response:
-    """A query's answer (not the HTML page) with its headers: Vary, the truncation headers, Content-Type."""
+@functools.lru_cache(maxsize=64)
+def _content_type_bytes(media_type: str) -> bytes:
+    return content_type(media_type).encode("latin-1")
+
+
+def _results_head(opts: Options, meta: dict[str, Any], payload: Any, res_mt: str | None, rdf_mt: str | None,
+                  describedby: Callable[[], str]) -> list[tuple[bytes, bytes]]:
+    """The headers of a query's answer (not the HTML page): Vary, the truncation headers, Content-Length and
+    Content-Type, in the order Starlette's Response writes them."""
+    if not isinstance(payload, bytes):
+        raise QueryError("the query gave no result in the format asked for")
     kind = meta["kind"]
     sent = res_mt if kind in ("select", "ask") else rdf_mt
     if sent == HTML or sent is None:   # form unknown before the run and HTML asked for the other kind
         sent = meta.get("format")
-    headers = {"Vary": "Accept"}
+    head = [(b"vary", b"Accept")]
     if meta.get("truncated"):
-        headers.update({TRUNCATED: "true", ROW_LIMIT: str(opts.row_limit),
-                        "Link": f'<{describedby()}>; rel="describedby"'})
-    if isinstance(payload, bytes):
-        return Response(payload, headers=headers, media_type=content_type(sent or "application/octet-stream"))
-    raise QueryError("the query gave no result in the format asked for")
+        head += [(TRUNCATED.lower().encode(), b"true"), (ROW_LIMIT.lower().encode(), str(opts.row_limit).encode()),
+                 (b"link", f'<{describedby()}>; rel="describedby"'.encode("latin-1"))]
+    head += [(b"content-length", str(len(payload)).encode()),
+             (b"content-type", _content_type_bytes(sent or "application/octet-stream"))]
+    return head
+
+
+def _results_response(opts: Options, meta: dict[str, Any], payload: Any, res_mt: str | None, rdf_mt: str | None,
+                      describedby: Callable[[], str]) -> Response:
+    """A query's answer (not the HTML page) with its headers (``_results_head``)."""
+    head = _results_head(opts, meta, payload, res_mt, rdf_mt, describedby)
+    response = Response(payload)
+    response.raw_headers = head
+    return response
 
 
 async def run_query(request: Request, text: str, *, default_graphs: list[str], named_graphs: list[str],
@@ -578,18 +595,17 @@ class QueryGet:
         generation = st.generation
         try:
             meta, payload = await st.runner.run(_query_job(opts, text, formats, dg, ng, None), opts.timeout, scope)
-            response = _results_response(opts, meta, payload, res_mt, rdf_mt,
-                                         lambda: _site(Request(scope)).url("doc/dataset.html"))
-        except EventKGError as e:
-            response = error_response(Request(scope, receive), e)
-        except Exception as e:  # noqa: BLE001 - as the app's handler of the unexpected would
-            response = await _on_crash(Request(scope, receive), e)
-        body = bytes(response.body)
-        start = {"type": "http.response.start", "status": response.status_code,
-                 "headers": response.raw_headers + self.CORS}
+            head = _results_head(opts, meta, payload, res_mt, rdf_mt,
+                                 lambda: _site(Request(scope)).url("doc/dataset.html"))
+            status, body = 200, payload
+        except Exception as e:  # noqa: BLE001 - rendered as the app's handlers would
+            response = error_response(Request(scope, receive), e) if isinstance(e, EventKGError) \
+                else await _on_crash(Request(scope, receive), e)
+            status, head, body = response.status_code, response.raw_headers, bytes(response.body)
+        start = {"type": "http.response.start", "status": status, "headers": head + self.CORS}
         await send(start)
         await send({"type": "http.response.body", "body": body})
-        if answers is not None and response.status_code == 200 and generation == st.generation:
+        if answers is not None and status == 200 and generation == st.generation:
             answers.put(key, start, body, generation)
         return True
 
