@@ -45,6 +45,10 @@ class _Child:
 
 def supervise(settings: Settings, options: Any, host: str, port: int, processes: int) -> int:
     """Serve until SIGINT or SIGTERM with ``processes`` server processes; returns the exit status."""
+    if not log.handlers and not logging.getLogger().handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("eventkg: %(message)s"))
+        log.addHandler(handler)
     sock = socket.create_server((host, port), backlog=2048)
     sock.set_inheritable(True)
     config = pickle.dumps({"settings": settings, "options": replace(options, in_process=True),
