@@ -125,3 +125,16 @@ def test_error_pages_for_people(client: httpx.Client) -> None:
     assert "<h1>Not found</h1>" in r.text
     r = client.get("/doc/id/event/nothing-here.html", headers={"Accept": "application/json"})
     assert r.headers["content-type"] == "application/problem+json"
+
+
+def test_every_negotiated_answer_varies_on_accept(client: httpx.Client, site: Running) -> None:
+    """Where the answer depends on Accept, it says so (a shared cache must not give a browser's page to a
+    machine or the other way round), whichever variant was chosen."""
+    name = sorted(site.project.queries)[0]
+    paths = ["/", "/queries", f"/queries/{name}", "/.well-known/void", "/sparql", "/dataset",
+             "/id/event/aichr-tip-workshop-2018", "/doc/id/event/aichr-tip-workshop-2018"]
+    for path in paths:
+        for accept in ("text/html", "application/json", "application/ld+json", "text/turtle", "*/*"):
+            r = client.get(path, headers={"Accept": accept}, follow_redirects=False)
+            if r.status_code in (200, 303):
+                assert "accept" in r.headers.get("vary", "").lower(), (path, accept, r.status_code)

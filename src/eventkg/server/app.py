@@ -702,7 +702,7 @@ async def query_list(request: Request) -> Response:
     lib = pages._queries(st.project)
     return JSONResponse([{"name": q.name, "title": q.title, "description": q.description,
                           "params": [p.__dict__ for p in q.params], "url": site.url(f"queries/{q.name}")}
-                         for q in sorted(lib.values(), key=lambda q: q.name)])
+                         for q in sorted(lib.values(), key=lambda q: q.name)], headers={"Vary": "Accept"})
 
 
 # -- records API ----------------------------------------------------------------------------------------
