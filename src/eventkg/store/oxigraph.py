@@ -38,6 +38,14 @@ def query_syntax_error(e: SyntaxError, source: str | None = None) -> QueryError:
 _LOCKED = re.compile(r"\block\b", re.IGNORECASE)  # RocksDB: "While lock file: …/LOCK: …", "lock hold by …"
 
 
+def _open_read_only(path: Path, where: str = "") -> ox.Store:
+    """The on-disk store at ``path`` opened read-only (as it is now: later writes are not seen)."""
+    try:
+        return ox.Store.read_only(str(path))
+    except OSError as e:
+        raise ConfigError(f"store {path}: cannot open it read-only{where}: {e}") from e
+
+
 class EmbeddedStore(Store):
     """``share``: for a process that only reads. If another process holds the on-disk store open (a running
     ``eventkg serve``), open it read-only beside that process, as the server's query workers do: it shows
@@ -60,10 +68,7 @@ class EmbeddedStore(Store):
         self = cls.__new__(cls)
         self.path = Path(path)
         self.info = StoreInfo("oxigraph-disk", str(path), writable=False)
-        try:
-            self._store = ox.Store.read_only(str(path))
-        except OSError as e:
-            raise ConfigError(f"store {path}: cannot open it read-only: {e}") from e
+        self._store = _open_read_only(self.path)
         return self
 
     # -- opening ---------------------------------------------------------------------------------------
@@ -87,11 +92,7 @@ class EmbeddedStore(Store):
             if not share:
                 raise ConfigError(f"store {self.path}: another process has it open for writing (a running "
                                   "eventkg serve?); stop it first, or pick another store with --store PATH") from e
-            try:
-                store = ox.Store.read_only(str(self.path))
-            except OSError as e2:
-                raise ConfigError(f"store {self.path}: cannot open it read-only beside the process that "
-                                  f"has it open: {e2}") from e2
+            store = _open_read_only(self.path, " beside the process that has it open")
             self.info = StoreInfo(self.info.kind, self.info.location, writable=False)
             return store
 
