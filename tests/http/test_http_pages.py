@@ -53,6 +53,7 @@ def test_index(client: httpx.Client) -> None:
     assert f"{client.base_url}/dumps/eventkg.ttl" in links
     assert 'name="q"' in r.text   # the search box
     assert "Regional Workshop on Prevention Strategies" in r.text
+    assert "<title>eventkg</title>" in r.text   # the site's name once, not "eventkg · eventkg"
 
 
 def test_resource_page(client: httpx.Client, site: Running) -> None:
