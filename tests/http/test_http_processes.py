@@ -166,7 +166,33 @@ def test_a_browser_gets_the_time_limit_as_a_page(served: Served) -> None:
     served.wait_children(2)
 
 
-def test_stopping_the_server_stops_every_process(served: Served) -> None:
+def test_a_query_past_the_limit_by_post_and_by_head(served: Served) -> None:
+    served.wait_children(2)
+    with served.client() as c:
+        r = c.post("/sparql", content=SLOW, headers={"Content-Type": "application/sparql-query", **JSON})
+        assert r.status_code == 503 and r.json()["title"] == "Query timed out"
+    served.wait_children(2)
+    with served.client() as c:
+        r = c.head("/sparql", params={"query": SLOW}, headers=JSON)
+        assert r.status_code == 503 and r.content == b""
+        assert r.headers["content-type"] == PROBLEM
+    served.wait_children(2)
+
+
+def test_the_supervisor_gives_up_when_server_processes_cannot_start(tmp_path: Path) -> None:
+    """Server processes that end as soon as they start (here: no store to open) are not restarted forever:
+    after a few in a row the supervisor stops with an error status."""
+    from eventkg.config import load_settings
+    from eventkg.server.app import Options
+    from eventkg.server.processes import supervise
+
+    settings = load_settings(ROOT, env={}, store=str(tmp_path / "no-store-here"))
+    t0 = time.monotonic()
+    assert supervise(settings, Options(timeout=2), "127.0.0.1", free_port(), 2) == 1
+    assert time.monotonic() - t0 < 60
+
+
+def test_stopping_the_server_stops_every_process(served: Served) -> None:   # last: it stops the server
     kids = served.wait_children(2)
     served.proc.send_signal(signal.SIGTERM)
     assert served.proc.wait(30) == 0
