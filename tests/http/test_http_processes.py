@@ -4,6 +4,7 @@ that ran it; another takes its place and the others go on serving."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 import signal
 import subprocess
@@ -190,6 +191,29 @@ def test_the_supervisor_gives_up_when_server_processes_cannot_start(tmp_path: Pa
     t0 = time.monotonic()
     assert supervise(settings, Options(timeout=2), "127.0.0.1", free_port(), 2) == 1
     assert time.monotonic() - t0 < 60
+
+
+def test_every_process_gives_the_same_document(served: Served) -> None:
+    """A URL gives the same bytes, ETag and Last-Modified whichever server process answers (new connections
+    land on either), so one strong ETag names one representation and revalidation works."""
+    served.wait_children(2)
+    paths = ["/doc/ontology.html", "/doc/shapes.html", "/doc/ontology.ttl", "/doc/shapes.ttl", "/doc/dataset.ttl",
+             "/doc/id/event/aichr-tip-workshop-2018.html", "/doc/id/event/aichr-tip-workshop-2018.jsonld",
+             "/", "/.well-known/void", "/sitemap.xml", "/dumps/eventkg.ttl", "/dumps/eventkg.jsonld"]
+    for path in paths:
+        seen = set()
+        for _ in range(10):
+            with served.client() as c:   # a new connection each time
+                r = c.get(path, headers={"Accept": "text/html" if path == "/" else "*/*"})
+            assert r.status_code == 200, (path, r.status_code)
+            seen.add((r.headers.get("etag"), r.headers.get("last-modified"), hashlib.sha1(r.content).hexdigest()))
+        assert len(seen) == 1, (path, seen)
+        etag, last_modified, _ = seen.pop()
+        with served.client() as c:
+            if etag:
+                assert c.get(path, headers={"If-None-Match": etag}).status_code == 304, path
+            if last_modified and path.startswith("/dumps/"):
+                assert c.get(path, headers={"If-Modified-Since": last_modified}).status_code == 304, path
 
 
 def test_stopping_the_server_stops_every_process(served: Served) -> None:   # last: it stops the server

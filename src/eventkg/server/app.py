@@ -14,6 +14,7 @@ import contextlib
 import functools
 import hmac
 import logging
+import os
 import tempfile
 import time
 from collections import OrderedDict
@@ -322,6 +323,29 @@ async def robots(request: Request) -> Response:
                     media_type=content_type("text/plain"))
 
 
+def _store_written(st: "State") -> float | None:
+    """When the on-disk store was last written (its newest file), as every process that opens it sees it."""
+    path = getattr(st.project.store, "path", None)
+    if path is None or not Path(path).is_dir():
+        return None
+    times = [e.stat().st_mtime for e in os.scandir(path) if e.is_file()]
+    return max(times) if times else None
+
+
+def _not_modified_since(request: Request, path: Path) -> bool:
+    """``If-Modified-Since`` at or after the file's time (whole seconds, as Last-Modified gives them)."""
+    from email.utils import parsedate_to_datetime
+
+    ims = request.headers.get("if-modified-since")
+    if not ims:
+        return False
+    try:
+        since = parsedate_to_datetime(ims).timestamp()
+    except (TypeError, ValueError, IndexError):
+        return False
+    return int(path.stat().st_mtime) <= since
+
+
 async def dump(request: Request) -> Response:
     """``/dumps/eventkg.EXT``: the whole graph, written once per version of the store."""
     st = _state(request)
@@ -343,6 +367,9 @@ async def dump(request: Request) -> Response:
             tmp = target.with_suffix(".part")
             with open(tmp, "wb") as fh:
                 write_export(st.project.store, fmt, fh, context=pages._context(st.project))
+            written = _store_written(st)
+            if written is not None:   # Last-Modified: when the store was written, the same in every process
+                os.utime(tmp, (written, written))
             tmp.replace(target)
             h = hashlib.blake2b(digest_size=12)
             with open(target, "rb") as fh:
@@ -353,7 +380,8 @@ async def dump(request: Request) -> Response:
         st.dumps[key] = (target, await run_in_threadpool(make))
     path, tag = st.dumps[key]
     headers = {"ETag": tag, "Cache-Control": CACHE_CONTROL}
-    if etag_matches(request.headers.get("if-none-match"), tag):
+    inm = request.headers.get("if-none-match")
+    if etag_matches(inm, tag) or (inm is None and _not_modified_since(request, path)):
         return Response(status_code=304, headers=headers)
     resp = FileResponse(path, media_type=content_type(fmt.media_type), headers=headers, filename=name,
                         content_disposition_type="inline")

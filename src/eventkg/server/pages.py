@@ -22,6 +22,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
 from rdflib.term import Node
 
 from ..export import canonical_ntriples, nquads_from_graphs, serialize_graph, trig_from_graphs
@@ -66,7 +67,14 @@ def _file_graph(project: Project, which: str) -> Graph:
             g.parse(path, format=rdf_format(path.suffix.lstrip(".") or "ttl").rdflib)
         except FileNotFoundError as e:
             raise NotFound(f"no {which} file ({path})") from e
-        return g
+        # blank nodes labelled from the graph itself (a parser's labels are random): every server process,
+        # and every start, shows the same page, so one ETag means one page
+        out = Graph()
+        for prefix, ns in g.namespaces():
+            out.bind(prefix, ns)
+        for t in to_canonical_graph(g):
+            out.add(t)
+        return out
 
     return _memo(project, f"graph:{which}:{_mtime(path)}", make)  # type: ignore[no-any-return]
 
@@ -362,9 +370,10 @@ def ontology_html(project: Project, base_url: str) -> str:
 
             logging.getLogger().setLevel(max(logging.getLogger().level, logging.WARNING))
             # pyLODE takes every skos:ConceptScheme for an ontology of its own and merges their titles;
-            # the schemes in our file are documented as part of the ontology.
-            g = Graph()
-            g += _file_graph(project, "ontology")
+            # the schemes in our file are documented as part of the ontology. It is given the graph as
+            # parsed from the file: from a copy of it, its page changed from one process to the next (the
+            # order of terms, even which terms), and every server process must give the same bytes.
+            g = Graph().parse(path, format=rdf_format(path.suffix.lstrip(".") or "ttl").rdflib)
             g.remove((None, RDF.type, SKOS.ConceptScheme))
             return str(OntPub(ontology=g).make_html())
         except Exception:  # noqa: BLE001 - pyLODE is optional and raises many kinds
