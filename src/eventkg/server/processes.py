@@ -86,18 +86,13 @@ def supervise(settings: Settings, options: Any, host: str, port: int, processes:
                 for c in children.values():
                     with contextlib.suppress(OSError):
                         c.proc.kill()
-            try:
-                pid, status = os.waitpid(-1, os.WNOHANG)
-            except ChildProcessError:
-                break
-            if pid == 0:
+            ended = [(pid, c) for pid, c in children.items() if c.proc.poll() is not None]
+            if not ended:
                 time.sleep(0.1)
                 continue
-            child = children.pop(pid, None)
-            if child is None:
-                continue
-            code = os.waitstatus_to_exitcode(status)
-            child.proc.returncode = code
+            pid, child = ended[0]
+            del children[pid]
+            code = child.proc.returncode
             with contextlib.suppress(OSError):
                 child.proc.stdin.close()  # type: ignore[union-attr]
             if stopping:
