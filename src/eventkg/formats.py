@@ -116,6 +116,18 @@ def results_format(name: str) -> ResultsFormat:
     raise UnknownFormatError("--format", name, [f.name for f in RESULTS_FORMATS])
 
 
+def _ranges(accept: str) -> MIMEAccept:
+    """The Accept header's media ranges and their q-values, other parameters set aside: what we offer has
+    none to match (``text/turtle; charset=utf-8`` asks for the Turtle we write; a JSON-LD ``profile`` is a
+    hint), and werkzeug would match a range with parameters only to an offer with the same ones. A range
+    given more than once keeps its highest q."""
+    q: dict[str, float] = {}
+    for value, quality in parse_accept_header(accept, MIMEAccept):
+        mt = value.split(";", 1)[0].strip().lower()
+        q[mt] = max(q.get(mt, 0.0), quality)
+    return MIMEAccept(list(q.items()))
+
+
 def best_match(accept: str | None, offered: Iterable[str], default: str) -> str | None:
     """The offered media type the Accept header prefers (q-values and specificity honoured).
 
@@ -125,7 +137,7 @@ def best_match(accept: str | None, offered: Iterable[str], default: str) -> str 
     offered = list(offered)
     if not accept or not accept.strip():
         return default
-    parsed = parse_accept_header(accept, MIMEAccept)
+    parsed = _ranges(accept)
     if parsed.best == "*/*" and parsed["*/*"] >= max((parsed[o] for o in offered), default=0):
         # "*/*" alone or preferred over everything offered: our default, not the first in the list.
         if parsed[default]:

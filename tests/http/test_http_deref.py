@@ -105,6 +105,28 @@ def test_406_only_when_nothing_fits(client: httpx.Client) -> None:
     assert client.get(THING, headers={"Accept": "image/png, */*;q=0.1"}).status_code == 303
 
 
+def test_media_type_parameters_in_accept_do_not_refuse_a_match(client: httpx.Client) -> None:
+    """``text/turtle; charset=utf-8`` asks for the Turtle we send; a JSON-LD profile is a hint; neither is a
+    reason for 406."""
+    for accept, ctype in (("text/turtle;charset=utf-8", TYPES["ttl"]),
+                          ('application/ld+json;profile="http://www.w3.org/ns/json-ld#compacted"', TYPES["jsonld"]),
+                          ("text/html;level=1", TYPES["html"]),
+                          ("text/turtle;charset=utf-8;q=0.2, application/n-triples;q=0.9", TYPES["nt"])):
+        r = client.get(DOC, headers={"Accept": accept})
+        assert r.status_code == 200 and r.headers["content-type"] == ctype, (accept, r.status_code)
+        assert client.get(THING, headers={"Accept": accept}).status_code == 303, accept
+
+
+def test_negotiated_errors_vary_on_accept(client: httpx.Client) -> None:
+    """An error is a page for browsers and a problem document for machines: it varies on Accept too."""
+    for accept in (BROWSER, "text/turtle"):
+        for url in ("/id/event/no-such-event", "/doc/id/event/no-such-event"):
+            r = client.get(url, headers={"Accept": accept})
+            assert r.status_code == 404 and "accept" in r.headers.get("vary", "").lower(), (url, accept)
+    r = client.get(DOC, headers={"Accept": "image/png"})
+    assert r.status_code == 406 and "accept" in r.headers.get("vary", "").lower()
+
+
 def test_unknown_iri_is_404(client: httpx.Client) -> None:
     for url in ("/id/event/no-such-event", "/doc/id/event/no-such-event.ttl", "/doc/id/event/no-such-event",
                 "/record/nothing", "/nowhere"):

@@ -63,6 +63,19 @@ def test_select_results_negotiated(client: httpx.Client, accept: str, ctype: str
         assert lines[0] == "?name" and lines[1].startswith('"Regional Workshop')
 
 
+def test_accept_with_parameters(client: httpx.Client) -> None:
+    """Parameters in Accept other than q (a charset, a profile) do not turn a match into 406, and RDF asked
+    for by an old alias is sent under its registered type."""
+    for accept, ctype in (("text/csv; charset=utf-8", "text/csv; charset=utf-8"),
+                          ("application/sparql-results+json;charset=utf-8", "application/sparql-results+json")):
+        r = client.get("/sparql", params={"query": SELECT}, headers={"Accept": accept})
+        assert r.status_code == 200 and r.headers["content-type"] == ctype, (accept, r.status_code)
+        r = client.post("/sparql", data={"query": SELECT}, headers={"Accept": accept})
+        assert r.status_code == 200 and r.headers["content-type"] == ctype, (accept, r.status_code)
+    r = client.get("/sparql", params={"query": CONSTRUCT}, headers={"Accept": "application/x-turtle"})
+    assert r.status_code == 200 and r.headers["content-type"] == "text/turtle; charset=utf-8"
+
+
 def test_no_accept_header_gets_json(site: Running) -> None:
     r = httpx.get(site.url + "/sparql", params={"query": SELECT}, headers={"Accept": ""})
     assert r.status_code == 200

@@ -126,6 +126,9 @@ def error_response(request: Request, exc: EventKGError, extra: dict[str, Any] | 
     if extra:
         problem.update(extra)
     headers = dict(getattr(exc, "headers", {}) or {})
+    # a page for browsers, a problem document for machines: negotiated, so it varies on Accept
+    vary = headers.get("Vary")
+    headers["Vary"] = "Accept" if not vary else vary if "accept" in vary.lower() else vary + ", Accept"
     if exc.status >= 500 and not isinstance(exc, HTTPError) and exc.status != 503:
         log.error("%s %s: %s", request.method, request.url.path, exc)
     if _wants_html(request):
@@ -474,6 +477,8 @@ def _results_head(opts: Options, meta: dict[str, Any], payload: Any, res_mt: str
     sent = res_mt if kind in ("select", "ask") else rdf_mt
     if sent == HTML or sent is None:   # form unknown before the run and HTML asked for the other kind
         sent = meta.get("format")
+    elif kind not in ("select", "ask"):   # RDF asked for by an old alias (application/x-turtle) is sent as
+        sent = RDF_TYPES.get(sent, sent)   # what it is; results asked for as application/json stay that
     head = [(b"vary", b"Accept")]
     if meta.get("truncated"):
         head += [(TRUNCATED.lower().encode(), b"true"), (ROW_LIMIT.lower().encode(), str(opts.row_limit).encode()),
