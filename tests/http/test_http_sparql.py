@@ -128,6 +128,44 @@ def test_nothing_acceptable_is_406(client: httpx.Client) -> None:
     assert r.status_code == 406
 
 
+def _count(client: httpx.Client, query: str, **params: str) -> int:
+    r = client.get("/sparql", params={"query": query, **params})
+    assert r.status_code == 200, r.text
+    return int(r.json()["results"]["bindings"][0]["n"]["value"])
+
+
+def test_the_dataset_a_query_names(client: httpx.Client) -> None:
+    """No dataset named: every record is the default graph. FROM names the default graph; FROM NAMED alone
+    leaves it empty (SPARQL 1.1 Query 13.2); so do named-graph-uri alone, and default-graph-uri alone leaves
+    no named graphs (the protocol's dataset, 2.1.4)."""
+    every = _count(client, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    one = _count(client, f"SELECT (COUNT(*) AS ?n) FROM <{RECORD}> WHERE {{ ?s ?p ?o }}")
+    assert 0 < one < every
+    assert _count(client, f"SELECT (COUNT(*) AS ?n) FROM NAMED <{RECORD}> WHERE {{ ?s ?p ?o }}") == 0
+    assert _count(client, f"SELECT (COUNT(*) AS ?n) FROM NAMED <{RECORD}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}") == one
+    assert _count(client, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", **{"named-graph-uri": RECORD}) == 0
+    assert _count(client, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+                  **{"named-graph-uri": RECORD}) == one
+    assert _count(client, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+                  **{"default-graph-uri": RECORD}) == 0
+    # a variable or a prefixed name spelled "from" is no dataset clause
+    assert _count(client, "PREFIX from: <urn:x:> SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?from }") == every
+
+
+def test_federated_queries_are_off_unless_allowed(client: httpx.Client) -> None:
+    """The endpoint sends no request a client names (SERVICE could reach its own network): 403, and the
+    service description does not offer federation."""
+    for q in ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+              "select * { service silent <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"):
+        r = client.get("/sparql", params={"query": q})
+        assert r.status_code == 403 and r.headers["content-type"] == PROBLEM
+        assert "SERVICE" in r.json()["detail"]
+        assert client.post("/sparql", data={"query": q}).status_code == 403
+    sd = client.get("/sparql", headers={"Accept": "text/turtle"}).text
+    assert "BasicFederatedQuery" not in sd
+    assert client.get("/sparql", params={"query": "SELECT ?service WHERE { ?service ?p ?o } LIMIT 1"}).status_code == 200
+
+
 def test_dataset_parameters(client: httpx.Client) -> None:
     q = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
     every = int(client.get("/sparql", params={"query": q}).json()["results"]["bindings"][0]["n"]["value"])

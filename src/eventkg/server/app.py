@@ -39,7 +39,7 @@ from ..errors import EventKGError, NotConformingError, QueryError, QueryTimeout
 from ..formats import RESULTS_FORMATS, best_match, rdf_format, results_format
 from ..load import records_from_bytes
 from ..project import Project
-from ..store.base import query_form
+from ..store.base import query_form, uses_service
 from . import describe, pages
 from .conneg import (DOC_VARIANTS, HTML, HTML_VARIANT, PROBLEM, RDF_VARIANTS, Site, Variant, content_type, etag,
                      etag_matches, negotiate, split_ext)
@@ -74,6 +74,7 @@ class Options:
     max_body: int = 5 * 1024 * 1024  # bytes a request body may have
     cache: bool | None = None        # cache rendered documents (default: yes unless the store is remote)
     in_process: bool = False         # run queries in this process (a process of a read-only server, see processes.py)
+    allow_service: bool = False      # let queries call other endpoints (SERVICE)
 
 
 @dataclass
@@ -453,6 +454,11 @@ def _choose(request: Request, form: str | None) -> tuple[dict[str, str], str | N
 
 def _query_job(opts: Options, text: str, formats: dict[str, str], default_graphs: list[str],
                named_graphs: list[str], bindings: dict[str, Any] | None) -> dict[str, Any]:
+    """The job for a runner; refuses a federated query unless the server allows them (Forbidden): a public
+    endpoint must not be made to send requests wherever a client names, its own network included."""
+    if not opts.allow_service and uses_service(text):
+        raise Forbidden("this endpoint does not call other endpoints: SERVICE is off (eventkg serve "
+                        "--allow-service turns it on)")
     return {"sparql": text, "bindings": bindings, "default_graphs": default_graphs or None,
             "named_graphs": named_graphs or None, "limit": opts.row_limit, "formats": formats}
 
@@ -707,7 +713,8 @@ async def service(request: Request) -> Response:
     from ..export import serialize_graph
 
     body, tag = await _cached(request, (site.base_url, "sd", st.options.allow_update, variant.ext), lambda: serialize_graph(
-        pages.service_description(st.project, site.base_url, allow_update=st.options.allow_update), variant.fmt))  # type: ignore[arg-type]
+        pages.service_description(st.project, site.base_url, allow_update=st.options.allow_update,
+                                  allow_service=st.options.allow_service), variant.fmt))  # type: ignore[arg-type]
     return document_response(request, body, variant, location=None, tag=tag)
 
 

@@ -20,6 +20,8 @@ from ..errors import EventKGError
 @click.option("--allow-update", is_flag=True, help="Accept SPARQL updates and the records API (needs --token).")
 @click.option("--token", metavar="T", envvar="EVENTKG_SERVER_TOKEN",
               help="Bearer token that writes must carry (or EVENTKG_SERVER_TOKEN).")
+@click.option("--allow-service", is_flag=True,
+              help="Let queries call other SPARQL endpoints (SERVICE); off, the server sends no request a client names.")
 @click.option("--workers", type=int, default=2, show_default=True,
               help="Processes that run queries, each one at a time, so that a query can be stopped at the time "
                    "limit: server processes of their own on a read-only server over an on-disk store, query "
@@ -28,7 +30,8 @@ from ..errors import EventKGError
               help="Largest request body accepted.")
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, base_url: str | None, timeout: float | None,
-          row_limit: int | None, allow_update: bool, token: str | None, workers: int, max_body: int) -> None:
+          row_limit: int | None, allow_update: bool, token: str | None, allow_service: bool, workers: int,
+          max_body: int) -> None:
     """Serve the graph over HTTP: SPARQL 1.1 at /sparql, every IRI dereferenceable, HTML pages, records API."""
     import uvicorn
 
@@ -38,7 +41,7 @@ def serve(ctx: click.Context, host: str, port: int, base_url: str | None, timeou
     s = project.settings
     opts = Options(base_url=base_url, timeout=timeout if timeout is not None else s.timeout,
                    row_limit=row_limit if row_limit is not None else s.row_limit, allow_update=allow_update,
-                   token=token, workers=workers, max_body=max_body)
+                   token=token, workers=workers, max_body=max_body, allow_service=allow_service)
     processes = not allow_update and workers > 0 and not s.store_is_memory and not s.store_is_remote
     try:
         app = None if processes else create_app(project, opts)

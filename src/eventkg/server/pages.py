@@ -469,7 +469,8 @@ def dataset_graph(project: Project, base_url: str, *, allow_update: bool = False
     return g
 
 
-def service_description(project: Project, base_url: str, *, allow_update: bool = False) -> Graph:
+def service_description(project: Project, base_url: str, *, allow_update: bool = False,
+                        allow_service: bool = False) -> Graph:
     """The SPARQL 1.1 Service Description of the endpoint."""
     site = Site(project.settings.base_iri, base_url)
     sd = lambda t: URIRef(SD + t)  # noqa: E731
@@ -485,7 +486,8 @@ def service_description(project: Project, base_url: str, *, allow_update: bool =
     if allow_update:
         g.add((svc, sd("supportedLanguage"), sd("SPARQL11Update")))
     g.add((svc, sd("feature"), sd("UnionDefaultGraph")))
-    g.add((svc, sd("feature"), sd("BasicFederatedQuery")))
+    if allow_service:
+        g.add((svc, sd("feature"), sd("BasicFederatedQuery")))
     for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
                  "Turtle", "JSON-LD", "N-Triples", "N-Quads", "TriG", "RDF_XML"):
         g.add((svc, sd("resultFormat"), URIRef(FORMATS_NS + name)))

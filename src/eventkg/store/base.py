@@ -99,6 +99,20 @@ def query_form(query: str) -> str | None:
     return m.group(1).lower() if m else None
 
 
+_FROM = re.compile(r"(?<![\w?$:])FROM(?![\w:-])", re.IGNORECASE)
+_SERVICE = re.compile(r"(?<![\w?$:])SERVICE(?![\w:-])", re.IGNORECASE)
+
+
+def has_dataset_clause(query: str) -> bool:
+    """Whether the query names its own dataset (``FROM`` or ``FROM NAMED``)."""
+    return "from" in query.lower() and _FROM.search(_strip(query)) is not None
+
+
+def uses_service(query: str) -> bool:
+    """Whether the query calls another endpoint (``SERVICE``, SPARQL 1.1 Federated Query)."""
+    return "service" in query.lower() and _SERVICE.search(_strip(query)) is not None
+
+
 def looks_like_update(text: str) -> bool:
     return query_form(text) is None and bool(_UPDATE.search(_strip(text)))
 
@@ -174,4 +188,4 @@ class Store(ABC):
         self.close()
 
 
-__all__ = ["Rows", "Boolean", "Triples", "QueryResult", "take", "Store", "StoreInfo", "query_form", "looks_like_update"]
+__all__ = ["has_dataset_clause", "uses_service", "Rows", "Boolean", "Triples", "QueryResult", "take", "Store", "StoreInfo", "query_form", "looks_like_update"]

@@ -22,7 +22,7 @@ from ..errors import ConfigError, LoadError, QueryError, RecordError, RecordNotF
 from ..formats import RdfFormat
 from ..load import Record, syntax_error
 from .bind import with_values
-from .base import Boolean, Progress, QueryResult, Rows, Store, StoreInfo, Triples, take
+from .base import Boolean, Progress, QueryResult, Rows, Store, StoreInfo, Triples, has_dataset_clause, take
 from .bulk import bulk_load_file
 
 _POS = re.compile(r"error at (\d+):(\d+):?\s*(.*)", re.S)
@@ -131,13 +131,15 @@ class EmbeddedStore(Store):
         """Oxigraph's own (lazy) answer: QuerySolutions, QueryBoolean or QueryTriples, for callers that write
         it out without converting terms (the server's query workers). Raises QueryError for a syntax error;
         evaluation errors may surface while iterating (OSError, RuntimeError, ValueError)."""
+        # The dataset: the protocol's graphs if it names any (named graphs alone: an empty default graph;
+        # default graphs alone: no named graphs; SPARQL 1.1 Protocol 2.1.4, Query 13.2), else the query's own FROM / FROM NAMED, else all records as the default
+        # graph. Oxigraph's union flag would override a FROM clause, so it is set only when there is none.
         kwargs: dict[str, object] = {}
-        if default_graphs:
-            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
-        else:
+        if default_graphs or named_graphs:
+            kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs or ()]
+            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or ()]
+        elif not has_dataset_clause(sparql):
             kwargs["use_default_graph_as_union"] = True
-        if named_graphs:
-            kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         # Parameters go in as a VALUES block opening the WHERE group, not as ``substitutions=``: Oxigraph 0.5
         # orders its joins around the VALUES rows but not around substituted terms (at 1M triples
         # statements-at-event 0.6 s -> 0.002 s, agent-involvement 0.1 s -> 0.008 s; docs/benchmarks.md).

@@ -46,7 +46,7 @@ from ..errors import (ConfigError, LoadError, QueryError, QueryTimeout, ReadOnly
                       RecordNotFound, StoreError)
 from ..formats import RdfFormat, rdf_format
 from ..load import Record, syntax_error
-from .base import (Boolean, Progress, QueryResult, Rows, Store, StoreInfo, Triples, looks_like_update, query_form,
+from .base import (Boolean, has_dataset_clause, Progress, QueryResult, Rows, Store, StoreInfo, Triples, looks_like_update, query_form,
                    take)
 from .bind import with_values
 
@@ -207,6 +207,25 @@ def _has_bnode(t: ox.Triple) -> bool:
     return isinstance(t.subject, ox.BlankNode) or isinstance(t.object, ox.BlankNode)
 
 
+_NO_GRAPH = "urn:eventkg:no-graph"
+
+
+def _dataset_of(query: str) -> tuple[list[str], list[str]]:
+    """The graphs of a query's FROM and FROM NAMED clauses, read by rdflib's SPARQL parser. Sent as the
+    protocol's dataset parameters, which mean the same (SPARQL 1.1 Protocol 2.1.4) and which servers set
+    to query the union of their graphs by default honour, where some let that setting override FROM."""
+    from rdflib.plugins.sparql.algebra import translateQuery
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    try:
+        clauses = translateQuery(parseQuery(query)).algebra.get("datasetClause") or []
+    except Exception:  # noqa: BLE001 - the server will report the syntax error itself
+        return [], []
+    default = [str(c["default"]) for c in clauses if "default" in c]
+    named = [str(c["named"]) for c in clauses if "named" in c]
+    return default, named
+
+
 class RemoteStore(Store):
     """A store behind SPARQL 1.1 endpoints: ``query_url`` (Query), ``update_url`` (Update; without it the
     store is read-only), ``gsp_url`` (Graph Store Protocol; optional, used to read whole graphs)."""
@@ -353,10 +372,16 @@ class RemoteStore(Store):
         # SPARQLWrapper guesses the form with a regex that words in comments fool ("address" -> ADD, sent as an
         # update); ours skips comments, strings and IRIs.
         w.queryType = form.upper()
+        if not default_graphs and not named_graphs and has_dataset_clause(text):
+            default_graphs, named_graphs = _dataset_of(text)
         for g in default_graphs or ():
             w.addParameter("default-graph-uri", g)
         for g in named_graphs or ():
             w.addParameter("named-graph-uri", g)
+        if (default_graphs or named_graphs) and not default_graphs:
+            # named graphs alone: an empty default graph (a server set to query the union of its graphs by
+            # default would give that union instead): one no graph is ever called
+            w.addParameter("default-graph-uri", _NO_GRAPH)
         if form in ("construct", "describe"):
             w.setReturnFormat(TURTLE)
             w.addCustomHttpHeader("Accept", "application/n-triples, text/plain;q=0.9, text/turtle;q=0.8")
