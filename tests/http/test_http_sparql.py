@@ -276,6 +276,9 @@ def test_cors_for_reads(client: httpx.Client) -> None:
     r = client.post("/sparql", content="CLEAR ALL", headers={"Content-Type": "application/sparql-update",
                                                              "Origin": "https://example.org"})
     assert "access-control-allow-origin" not in r.headers
+    # an update sent as a form is a write too
+    r = client.post("/sparql", data={"update": "CLEAR GRAPH <urn:test:none>"}, headers={"Origin": "https://example.org"})
+    assert r.status_code in (401, 403) and "access-control-allow-origin" not in r.headers
 
 
 def test_row_cap_is_signalled(client: httpx.Client) -> None:
@@ -288,6 +291,23 @@ def test_row_cap_is_signalled(client: httpx.Client) -> None:
     assert len(r.json()["results"]["bindings"]) == 10000
     r = client.get("/sparql", params={"query": SELECT})
     assert "x-eventkg-truncated" not in r.headers
+    # the page for people says so too
+    r = client.get("/sparql", params={"query": q}, headers={"Accept": "text/html"})
+    assert r.headers["x-eventkg-truncated"] == "true" and 'rel="describedby"' in r.headers["link"]
+
+
+def test_row_cap_counts_the_triples_of_a_graph_once(client: httpx.Client) -> None:
+    """A CONSTRUCT answer is a graph: a triple its template makes five times is one triple, counted once
+    against the cap, and a graph under the cap is not marked truncated."""
+    every = int(client.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o "
+                                                          "WHERE { ?s ?p ?o } }"}).json()
+                ["results"]["bindings"][0]["n"]["value"])
+    assert every < 10000 < 5 * every   # five copies of each pass the cap, the graph does not
+    q = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o VALUES ?x { 1 2 3 4 5 } }"
+    r = client.get("/sparql", params={"query": q}, headers={"Accept": "application/n-triples"})
+    assert r.status_code == 200
+    assert "x-eventkg-truncated" not in r.headers
+    assert len(Graph().parse(data=r.text, format="nt")) == every
 
 
 def _alive(pid: int) -> bool:

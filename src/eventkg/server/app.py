@@ -538,7 +538,8 @@ async def run_query(request: Request, text: str, *, default_graphs: list[str], n
             elapsed=elapsed)
         headers = {"Vary": "Accept"}
         if meta.get("truncated"):
-            headers.update({TRUNCATED: "true", ROW_LIMIT: str(opts.row_limit)})
+            headers.update({TRUNCATED: "true", ROW_LIMIT: str(opts.row_limit),
+                            "Link": f'<{site.url("doc/dataset.html")}>; rel="describedby"'})
         return HTMLResponse(body, headers=headers)
     meta, payload = await st.runner.run(job, opts.timeout, request.scope)
     return _results_response(opts, meta, payload, res_mt, rdf_mt, lambda: site.url("doc/dataset.html"))
@@ -691,6 +692,7 @@ async def sparql(request: Request) -> Response:
 
 
 async def update(request: Request, text: str) -> Response:
+    request.scope["eventkg.write"] = True   # a write, even when sent as a form: no CORS headers on its answer
     check_write(request)
     st = _state(request)
     assert st.write_lock is not None
@@ -849,7 +851,7 @@ class CORSForReads:
             return
 
         async def send_cors(message: Message) -> None:
-            if message["type"] == "http.response.start":
+            if message["type"] == "http.response.start" and not scope.get("eventkg.write"):
                 message["headers"] = list(message.get("headers", [])) + [
                     (b"access-control-allow-origin", b"*"),
                     (b"access-control-expose-headers", EXPOSED.encode()),

@@ -65,6 +65,21 @@ QueryResult = Union[Rows, Boolean, Triples]
 T = TypeVar("T")
 
 
+def take_distinct(items: Iterable[T], limit: int | None) -> tuple[list[T], bool]:
+    """At most ``limit`` distinct items (all if None) in first-seen order, and whether there were more
+    distinct ones: a graph's triples, where a CONSTRUCT template may give one triple many times."""
+    seen: set[T] = set()
+    out: list[T] = []
+    for item in items:
+        if item in seen:
+            continue
+        if limit is not None and len(out) >= limit:
+            return out, True
+        seen.add(item)
+        out.append(item)
+    return out, False
+
+
 def take(items: Iterable[T], limit: int | None) -> tuple[list[T], bool]:
     """At most ``limit`` items (all if None), and whether there were more."""
     if limit is None:
@@ -188,4 +203,4 @@ class Store(ABC):
         self.close()
 
 
-__all__ = ["has_dataset_clause", "uses_service", "Rows", "Boolean", "Triples", "QueryResult", "take", "Store", "StoreInfo", "query_form", "looks_like_update"]
+__all__ = ["has_dataset_clause", "uses_service", "take_distinct", "Rows", "Boolean", "Triples", "QueryResult", "take", "Store", "StoreInfo", "query_form", "looks_like_update"]

@@ -22,7 +22,8 @@ from ..errors import ConfigError, LoadError, QueryError, RecordError, RecordNotF
 from ..formats import RdfFormat
 from ..load import Record, syntax_error
 from .bind import with_values
-from .base import Boolean, Progress, QueryResult, Rows, Store, StoreInfo, Triples, has_dataset_clause, take
+from .base import (Boolean, Progress, QueryResult, Rows, Store, StoreInfo, Triples, has_dataset_clause, take,
+                   take_distinct)
 from .bulk import bulk_load_file
 
 _POS = re.compile(r"error at (\d+):(\d+):?\s*(.*)", re.S)
@@ -159,7 +160,7 @@ class EmbeddedStore(Store):
             solutions, truncated = take(res, limit)
             return Rows(names, [tuple(conv(sol[i]) for i in range(len(names))) for sol in solutions], truncated)
         assert isinstance(res, ox.QueryTriples)
-        triples, truncated = take(res, limit)
+        triples, truncated = take_distinct(res, limit)
         return Triples(terms.graph_from_triples(triples), truncated)
 
     def records(self) -> list[str]:

@@ -46,8 +46,8 @@ from ..errors import (ConfigError, LoadError, QueryError, QueryTimeout, ReadOnly
                       RecordNotFound, StoreError)
 from ..formats import RdfFormat, rdf_format
 from ..load import Record, syntax_error
-from .base import (Boolean, has_dataset_clause, Progress, QueryResult, Rows, Store, StoreInfo, Triples, looks_like_update, query_form,
-                   take)
+from .base import (Boolean, Progress, QueryResult, Rows, Store, StoreInfo, Triples, has_dataset_clause,
+                   looks_like_update, query_form, take, take_distinct)
 from .bind import with_values
 
 STAGING = "urn:eventkg:staging:"
@@ -438,7 +438,7 @@ class RemoteStore(Store):
         if fmt.oxigraph is None:
             raise StoreError(f"cannot read {fmt.label} answers")
         try:
-            triples, truncated = take((q.triple for q in ox.parse(data, format=fmt.oxigraph)), limit)
+            triples, truncated = take_distinct((q.triple for q in ox.parse(data, format=fmt.oxigraph)), limit)
         except SyntaxError as e:
             raise StoreError(f"the store's {fmt.label} answer does not parse: {e}") from e
         return Triples(terms.graph_from_triples(triples), truncated)
