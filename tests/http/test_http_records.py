@@ -174,3 +174,17 @@ def test_errors_render_as_pages_for_browsers(c: httpx.Client) -> None:
     assert "dcterms:title" in r.text and "id:topic/http-test-topic" in r.text
     data = json.loads(c.post("/records", content=BAD, headers={**TTL, "Accept": "application/json"}).text)
     assert data["status"] == 422
+
+
+def test_allowed_methods_are_the_ones_that_work(c: httpx.Client) -> None:
+    """OPTIONS names the methods a path answers, a 405 names the same ones, in one order every time."""
+    for path, ok in (("/records", {"POST"}), ("/records/http-test", {"GET", "HEAD", "PUT", "DELETE"})):
+        allow = {m.strip() for m in c.options(path).headers["allow"].split(",")} - {"OPTIONS"}
+        assert allow == ok, (path, allow)
+        for method in ("GET", "POST", "PUT", "DELETE", "PATCH"):
+            if method in ok:
+                continue
+            answers = {c.request(method, path, headers=AUTH).headers.get("allow") for _ in range(6)}
+            assert len(answers) == 1, (path, method, answers)
+            (one,) = answers
+            assert one is not None and {m.strip() for m in one.split(",")} - {"OPTIONS"} == ok, (path, method, one)

@@ -21,7 +21,7 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from pathlib import Path
-from typing import Any, AsyncIterator, Awaitable, Callable
+from typing import Any, AsyncIterator, Awaitable, Callable, Iterable
 from urllib.parse import parse_qs, parse_qsl, unquote, urlencode
 
 from starlette.applications import Starlette
@@ -146,11 +146,23 @@ async def _on_eventkg_error(request: Request, exc: Exception) -> Response:
 
 async def _on_http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
+    headers = dict(exc.headers or {})
+    if "Allow" in headers:   # Starlette lists a route's methods from a set: in one order, ours
+        headers["Allow"] = _allow(m.strip() for m in headers["Allow"].split(","))
     err = HTTPError(exc.detail if exc.detail and exc.detail != HTTPStatus(exc.status_code).phrase
-                    else _default_detail(request, exc.status_code), dict(exc.headers or {}))
+                    else _default_detail(request, exc.status_code), headers)
     err.status = exc.status_code
     err.title = HTTPStatus(exc.status_code).phrase
     return error_response(request, err)
+
+
+_METHOD_ORDER = ("GET", "HEAD", "POST", "PUT", "DELETE", "OPTIONS")
+
+
+def _allow(methods: Iterable[str]) -> str:
+    """An Allow header's methods in one fixed order."""
+    ms = {m.upper() for m in methods if m}
+    return ", ".join(sorted(ms, key=lambda m: (_METHOD_ORDER.index(m) if m in _METHOD_ORDER else 99, m)))
 
 
 def _default_detail(request: Request, status: int) -> str:
@@ -862,8 +874,8 @@ class CORSForReads:
 
     @staticmethod
     async def _options(path: str, headers: dict[bytes, bytes], send: Send) -> None:
-        writes = "/records" in path
-        allow = "GET, HEAD, PUT, DELETE, POST, OPTIONS" if writes else (
+        writes = path == "/records" or path.startswith("/records/")
+        allow = ("POST, OPTIONS" if path == "/records" else "GET, HEAD, PUT, DELETE, OPTIONS") if writes else (
             READ_METHODS if path.endswith("/sparql") else "GET, HEAD, OPTIONS")
         out = [(b"allow", allow.encode()), (b"content-length", b"0")]
         requested = headers.get(b"access-control-request-method")
