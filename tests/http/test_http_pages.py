@@ -98,6 +98,18 @@ def test_search(client: httpx.Client) -> None:
     assert r.status_code == 200 and "0 resource(s)" in r.text
 
 
+def test_search_finds_a_name_by_its_acronym(client: httpx.Client, site: Running) -> None:
+    """An organisation is found by its other names (schema:alternateName) too, closest match first, shown by
+    its name with the one that matched."""
+    rows = site.project.store.query("SELECT ?x ?name ?alt WHERE { ?x <https://schema.org/alternateName> ?alt ; "
+                                    "<https://schema.org/name> ?name } ORDER BY ?x LIMIT 1")
+    x, name, alt = rows.rows[0]  # type: ignore[union-attr]
+    r = client.get("/search", params={"q": str(alt)})
+    hrefs = [h for h in parse(r.text).hrefs if "/doc/id/" in h]
+    assert hrefs and hrefs[0] == f"{client.base_url}/doc/{str(x).split('/eventkg/', 1)[1]}.html", hrefs[:3]
+    assert str(name) in r.text
+
+
 def test_query_page_lists_named_queries_and_shows_results(client: httpx.Client, site: Running) -> None:
     lib = site.project.queries
     page = client.get("/sparql", headers={"Accept": "text/html"}).text

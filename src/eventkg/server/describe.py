@@ -16,6 +16,7 @@ from ..store.base import Rows, Store, Triples
 
 LABEL_PROPS = (RDFS.label, SKOS.prefLabel, SCHEMA.name, FOAF.name, DCTERMS.title)
 TEXT_PROPS = (EKG.fullText, SCHEMA.text)
+SEARCH_PROPS = LABEL_PROPS + (SCHEMA.alternateName, SKOS.altLabel)   # an acronym finds what it names
 INCOMING_LIMIT = 1000
 _BATCH = 400
 
@@ -305,11 +306,13 @@ def events(store: Store, limit: int = 500) -> Rows:
 
 
 def search(store: Store, text: str, limit: int = 100) -> Rows:
-    """Resources whose label contains ``text`` (case-insensitive); the text is bound, never pasted."""
-    return _select(store, f"""SELECT ?q ?x (SAMPLE(?l) AS ?label) WHERE {{
-        VALUES ?p {{ {_values(LABEL_PROPS)} }} ?x ?p ?l .
+    """Resources whose label or other name (schema:alternateName, skos:altLabel) contains ``text``
+    (case-insensitive), the closest matches (shortest matching name) first; the text is bound, never pasted.
+    ``?label`` is the shortest name that matched."""
+    return _select(store, f"""SELECT ?q ?x (MIN(STRLEN(STR(?l))) AS ?n) (SAMPLE(?l) AS ?label) WHERE {{
+        VALUES ?p {{ {_values(SEARCH_PROPS)} }} ?x ?p ?l .
         FILTER(isIRI(?x) && CONTAINS(LCASE(STR(?l)), LCASE(STR(?q)))) }}
-        GROUP BY ?q ?x ORDER BY STRLEN(STR(?label)) ?x LIMIT {int(limit)}""", q=Literal(text))
+        GROUP BY ?q ?x ORDER BY ?n ?x LIMIT {int(limit)}""", q=Literal(text))
 
 
 def subjects_in(store: Store, record: str, limit: int = 2000) -> list[Node]:

@@ -598,7 +598,12 @@ def _queries(project: Project) -> dict[str, Any]:
 def render_search_html(project: Project, base_url: str, q: str) -> str:
     site = Site(project.settings.base_iri, base_url)
     hits = describe.search(project.store, q).dicts() if q.strip() else []
-    items = [{"url": site.page(str(h["x"])), "label": str(h.get("label", "")), "iri": str(h["x"])} for h in hits]
+    names = describe.labels(project.store, [h["x"] for h in hits])
+    items = []
+    for h in hits:
+        name, matched = names.get(h["x"], ""), str(h.get("label", ""))
+        label = name if q.lower() in name.lower() or not name else f"{name} ({matched})" if matched else name
+        items.append({"url": site.page(str(h["x"])), "label": label, "iri": str(h["x"])})
     return _env.get_template("search.html").render(site=site, title=f"Search: {q}", q=q, hits=items)
 
 
