@@ -3,6 +3,7 @@ cited passage marked, search, the query page with named queries and results, err
 
 from __future__ import annotations
 
+import html
 import re
 from html.parser import HTMLParser
 
@@ -151,3 +152,17 @@ def test_every_negotiated_answer_varies_on_accept(client: httpx.Client, site: Ru
             r = client.get(path, headers={"Accept": accept}, follow_redirects=False)
             if r.status_code in (200, 303):
                 assert "accept" in r.headers.get("vary", "").lower(), (path, accept, r.status_code)
+
+
+def test_participations_are_named_by_agent_and_role(client: httpx.Client, site: Running) -> None:
+    """The event's page lists who took part in which role, not the word "participant" over and over."""
+    rows = site.project.store.query(
+        "SELECT ?x ?roleName WHERE { ?x a <https://w3id.org/eventkg/ontology#Participation> ; "
+        f"<https://w3id.org/eventkg/ontology#inEvent> <{WORKSHOP}> ; <https://w3id.org/eventkg/ontology#role> ?r . "
+        "?r <http://www.w3.org/2004/02/skos/core#prefLabel> ?roleName }")
+    assert len(rows.rows) >= 3  # type: ignore[union-attr]
+    page = client.get("/doc/id/event/aichr-tip-workshop-2018.html").text
+    texts = dict(re.findall(r'<a[^>]*title="([^"]+)"[^>]*>([^<]*)</a>', page))
+    for x, role in rows.rows:  # type: ignore[union-attr]
+        shown = html.unescape(texts[str(x)])
+        assert shown.endswith(f", {role}") and len(shown) > len(f", {role}"), (str(x), shown)

@@ -101,9 +101,10 @@ def _label_rank(p: Node, lit: Node) -> tuple[int, int]:
             0 if lang in ("en", None) else 1 if lang and lang.startswith("en") else 2)
 
 
-def labels(store: Store, nodes: Iterable[Node], extra: Graph | None = None) -> dict[Node, str]:
+def labels(store: Store, nodes: Iterable[Node], extra: Graph | None = None, compose: bool = True) -> dict[Node, str]:
     """The best label of each IRI (rdfs:label, skos:prefLabel, schema:name, foaf:name, dcterms:title;
-    English first) found in the store or in ``extra``."""
+    English first) found in the store or in ``extra``; an unnamed participation is named by its agent and
+    role (``compose``)."""
     iris = sorted({n for n in nodes if isinstance(n, URIRef)}, key=str)
     best: dict[Node, tuple[tuple[int, int], str]] = {}
 
@@ -126,7 +127,29 @@ def labels(store: Store, nodes: Iterable[Node], extra: Graph | None = None) -> d
             for p in LABEL_PROPS:
                 for lit in extra.objects(x, p):
                     offer(x, p, lit)
-    return {x: v[1] for x, v in best.items()}
+    out = {x: v[1] for x, v in best.items()}
+    if compose:
+        out.update(_role_labels(store, [x for x in iris if x not in out]))
+    return out
+
+
+def _role_labels(store: Store, iris: list[URIRef]) -> dict[Node, str]:
+    """Names for unnamed participations (an agent in a role at an event): "AICHR Viet Nam, organiser", from
+    the agent's and the role's own names."""
+    found: dict[Node, tuple[Node, Node | None]] = {}
+    for i in range(0, len(iris), _BATCH):
+        rows = _select(store, f"SELECT ?x ?a ?r WHERE {{ VALUES ?x {{ {_values(iris[i:i + _BATCH])} }} "
+                              f"?x {EKG.agent.n3()} ?a OPTIONAL {{ ?x {EKG.role.n3()} ?r }} }} ORDER BY ?x ?a ?r")
+        for x, a, r in rows.rows:
+            found.setdefault(x, (a, r))  # type: ignore[arg-type]
+    if not found:
+        return {}
+    names = labels(store, [n for pair in found.values() for n in pair if n is not None], compose=False)
+    out: dict[Node, str] = {}
+    for x, (a, r) in found.items():
+        agent = names.get(a) or humanize(str(a))
+        out[x] = f"{agent}, {names.get(r) or humanize(str(r))}" if r is not None else agent
+    return out
 
 
 def humanize(iri: str) -> str:
