@@ -211,6 +211,9 @@ def test_void_and_dcat(client: httpx.Client) -> None:
     assert client.get("/.well-known/void", headers={"Accept": "application/ld+json"}).headers["content-type"] == \
         "application/ld+json"
     assert client.get("/dataset", headers={"Accept": "text/turtle"}).headers["location"].endswith("/doc/dataset.ttl")
+    # the dataset's triples: as many as its Turtle dump holds (a triple two records state counts once)
+    dump = Graph().parse(data=client.get("/dumps/eventkg.ttl").content, format="turtle")
+    assert int(g.value(ds, URIRef(VOID + "triples"))) == len(dump)  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("name,ctype,fmt", [("eventkg.ttl", TYPES["ttl"], "turtle"),
@@ -236,6 +239,8 @@ def test_sitemap_and_robots(client: httpx.Client) -> None:
     r = client.get("/sitemap.xml")
     assert r.status_code == 200 and r.headers["content-type"] == "application/xml"
     assert f"<loc>{client.base_url}{DOC}.html</loc>" in r.text
+    for page in ("ontology", "shapes", "dataset"):   # the vocabulary's pages too
+        assert f"<loc>{client.base_url}/doc/{page}.html</loc>" in r.text
     assert f"Sitemap: {client.base_url}/sitemap.xml" in client.get("/robots.txt").text
 
 

@@ -409,6 +409,13 @@ def _dump_url(site: Site, name: str) -> str:
     return site.url(f"dumps/{name}")
 
 
+def _distinct_triples(store: Any) -> int:
+    """The triples of the union of the records: a triple two records state is one triple (the store's count
+    is of quads)."""
+    res = store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")
+    return int(res.rows[0][0])
+
+
 def dataset_graph(project: Project, base_url: str, *, allow_update: bool = False) -> Graph:
     """VoID and DCAT: the dataset, its SPARQL endpoint, dumps, example resources and vocabularies."""
     s = project.settings
@@ -431,7 +438,7 @@ def dataset_graph(project: Project, base_url: str, *, allow_update: bool = False
     g.add((ds, DCAT.landingPage, URIRef(site.base_url)))
     g.add((ds, VOID.sparqlEndpoint, endpoint))
     g.add((ds, VOID.uriSpace, Literal(s.base_iri + "id/")))
-    g.add((ds, VOID.triples, Literal(store.count(), datatype=XSD.integer)))
+    g.add((ds, VOID.triples, Literal(_distinct_triples(store), datatype=XSD.integer)))
     g.add((ds, VOID.vocabulary, URIRef(s.base_iri + "ontology")))
     used = describe._select(store, "SELECT DISTINCT ?p WHERE { { ?s ?p ?o } UNION { ?s a ?p } } LIMIT 2000")
     vocabs = set()
@@ -498,7 +505,7 @@ def service_description(project: Project, base_url: str, *, allow_update: bool =
     g.add((dd, RDF.type, sd("Dataset")))
     g.add((dd, sd("defaultGraph"), dg))
     g.add((dg, RDF.type, sd("Graph")))
-    g.add((dg, VOID.triples, Literal(project.store.count(), datatype=XSD.integer)))
+    g.add((dg, VOID.triples, Literal(_distinct_triples(project.store), datatype=XSD.integer)))
     g.add((dg, RDFS.comment, Literal("The default graph is the union of all named graphs (the records).", lang="en")))
     for i, rec in enumerate(project.store.records()[:500]):
         ng = BNode(f"ng{i}")
@@ -662,7 +669,7 @@ def sitemap_xml(project: Project, base_url: str, limit: int = 50_000) -> bytes:
     s = project.settings
     site = Site(s.base_iri, base_url)
     urls = [site.base_url, site.url("sparql"), site.doc_url(s.base_iri + "ontology", HTML_VARIANT),
-            site.doc_url(s.base_iri + "dataset", HTML_VARIANT)]
+            site.doc_url(s.base_iri + "shapes", HTML_VARIANT), site.doc_url(s.base_iri + "dataset", HTML_VARIANT)]
     rows = describe._select(project.store, f"""SELECT DISTINCT ?s WHERE {{ ?s ?p ?o
         FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{s.base_iri}") && (STRSTARTS(STR(?s), "{s.base_iri}id/")
                || STRSTARTS(STR(?s), "{s.base_iri}record/"))) }} ORDER BY ?s LIMIT {int(limit)}""")
