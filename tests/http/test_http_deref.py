@@ -81,6 +81,18 @@ def test_document_variants(client: httpx.Client, ext: str) -> None:
         assert URIRef(RECORD) in {c.identifier for c in ds.graphs()}
 
 
+def test_format_parameter_names_a_document_variant(client: httpx.Client) -> None:
+    """``?format=`` picks a variant as the extension does (by extension or format name), whatever Accept says;
+    a format that does not exist is a 400, not a silent HTML page."""
+    for fmt, ext in (("ttl", "ttl"), ("turtle", "ttl"), ("jsonld", "jsonld"), ("nt", "nt"), ("html", "html")):
+        r = client.get(DOC, params={"format": fmt}, headers={"Accept": "text/html" if ext != "html" else "text/turtle"})
+        assert r.status_code == 200 and r.headers["content-type"] == TYPES[ext], (fmt, r.headers["content-type"])
+        assert r.headers["content-location"] == f"{client.base_url}{DOC}.{ext}"
+        assert r.content == client.get(f"{DOC}.{ext}").content
+    r = client.get(DOC, params={"format": "bogus"})
+    assert r.status_code == 400 and "bogus" in r.text
+
+
 def test_etags_differ_per_variant(client: httpx.Client) -> None:
     tags = {client.get(f"{DOC}.{ext}").headers["etag"] for ext in TYPES}
     assert len(tags) == len(TYPES)

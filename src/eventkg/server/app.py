@@ -42,7 +42,7 @@ from ..project import Project
 from ..store.base import query_form, uses_service
 from . import describe, pages
 from .conneg import (DOC_VARIANTS, HTML, HTML_VARIANT, PROBLEM, RDF_VARIANTS, Site, Variant, content_type, etag,
-                     etag_matches, negotiate, split_ext)
+                     etag_matches, negotiate, split_ext, variant_for_ext)
 from .errors import (BadRequest, Conflict, Forbidden, HTTPError, NotAcceptable, NotFound, PayloadTooLarge,
                      Unauthorized, UnsupportedMediaType)
 from .pool import InlineRunner, InProcessRunner, WorkerPool, make_runner
@@ -283,11 +283,29 @@ def _highlight(request: Request) -> tuple[int, int] | None:
     return None
 
 
+def _variant_named(name: str) -> Variant:
+    """The document variant a ``format=`` value names, by extension or format name; BadRequest if none."""
+    v = variant_for_ext(name.lower())
+    if v is not None:
+        return v
+    try:
+        fmt = rdf_format(name)
+    except EventKGError:
+        fmt = None
+    for v in DOC_VARIANTS:
+        if fmt is not None and v.fmt is not None and v.fmt.name == fmt.name:
+            return v
+    raise BadRequest(f"unknown format {name!r}; documents come as " + ", ".join(v.ext for v in DOC_VARIANTS))
+
+
 async def document(request: Request) -> Response:
     """``/doc/PATH`` (negotiated) and ``/doc/PATH.EXT`` (one variant)."""
     st = _state(request)
     site = _site(request)
     path, variant = split_ext(request.path_params["path"])
+    fmt = request.query_params.get("format")
+    if variant is None and fmt:   # ?format=ttl (or turtle, jsonld, html, ...): the variant, as .EXT names it
+        variant = _variant_named(fmt)
     if variant is None:
         variant = _negotiated(request)
     if not (path.startswith(("id/", "record/")) or path in ("ontology", "shapes", "dataset")):
