@@ -115,6 +115,32 @@ def serve_child(kind: str, port: int, store_path: str) -> None:
 
 # -- the run -------------------------------------------------------------------------------------------------
 
+def tree(pid: int) -> list[int]:
+    """A process and its descendants (Linux /proc)."""
+    try:
+        kids = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    except OSError:
+        kids = []
+    return [pid] + [q for k in kids for q in tree(int(k))]
+
+
+def usage(pids: list[int]) -> tuple[float, int]:
+    """CPU seconds (user + system) and context switches (voluntary and not, every thread) of the processes."""
+    tick = os.sysconf("SC_CLK_TCK")
+    cpu, switches = 0.0, 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            cpu += (int(fields[11]) + int(fields[12])) / tick
+            for task in Path(f"/proc/{pid}/task").iterdir():
+                for line in (task / "status").read_text().splitlines():
+                    if "ctxt_switches:" in line:
+                        switches += int(line.split()[-1])
+        except OSError:
+            continue
+    return cpu, switches
+
+
 def stop(procs: list[subprocess.Popen[bytes]]) -> None:
     for p in procs:
         p.terminate()
@@ -159,11 +185,18 @@ def run(seconds: float, clients: int) -> list[tuple[str, dict[str, float]]]:
                                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
                 hb.wait(port, probe)
                 time.sleep(0.5)  # every process of the group listening
+                pids = [q for p in procs for q in tree(p.pid)]
+                cpu0, switches0 = usage(pids)
                 r = hb.load(port, f"{path}?{distinct}", JSON, clients, seconds)
+                cpu1, switches1 = usage(pids)
+                n = r["rps"] * seconds
+                r["cpu_us"] = (cpu1 - cpu0) / n * 1e6
+                r["switches"] = (switches1 - switches0) / n
             finally:
                 stop(procs)
             rows.append((label, r))
-            print(f"{label:70} {r['rps']:8.0f} rps p50 {r['p50']:6.2f} ms p99 {r['p99']:6.2f} ms", flush=True)
+            print(f"{label:70} {r['rps']:8.0f} rps p50 {r['p50']:6.2f} ms p99 {r['p99']:6.2f} ms "
+                  f"{r['cpu_us']:6.1f} µs CPU {r['switches']:5.2f} switches a request", flush=True)
         return rows
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -178,13 +211,22 @@ def section(rows: list[tuple[str, dict[str, float]]], seconds: float, clients: i
              f"{clients} client processes; every server on the same quads, one after another in the same run. "
              "The two bench-only servers (see the file's docstring) run on the same uvicorn, httptools and "
              "uvloop as `eventkg serve`; two processes share the port with SO_REUSEPORT.", "",
-             "| server | rps | p50 ms | p99 ms | / oxigraph |", "|---|---:|---:|---:|---:|"]
+             "Beside the rates, the server's own cost per request over the run (all its processes and threads, "
+             "read from /proc): CPU time, and context switches (a process put to sleep and woken again).", "",
+             "| server | rps | p50 ms | p99 ms | / oxigraph | server CPU µs / request | switches / request |",
+             "|---|---:|---:|---:|---:|---:|---:|"]
     for label, r in rows:
-        lines.append(f"| {label} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['rps'] / ox_rps:.2f} |")
+        # Oxigraph answers each connection in a thread of its own that ends with it, and a thread's switches
+        # go with it: only its CPU time (kept by the process) can be read
+        switches = "n/a" if label == rows[0][0] else f"{r['switches']:.2f}"
+        lines.append(f"| {label} | {r['rps']:.0f} | {r['p50']:.2f} | {r['p99']:.2f} | {r['rps'] / ox_rps:.2f} "
+                     f"| {r['cpu_us']:.0f} | {switches} |")
     ratio = {label: r["rps"] / ox_rps for label, r in rows}
     bare = [v for k, v in ratio.items() if "bare" in k]
     thread = [v for k, v in ratio.items() if "thread" in k]
     served = [v for k, v in ratio.items() if k.startswith("`eventkg serve")]
+    serve_rows = [r for k, r in rows if k.startswith("`eventkg serve")]
+    ox = rows[0][1]
     lines += ["",
               f"The HTTP stack is not what holds eventkg back: a bare Starlette app answered "
               f"{min(bare):.2f}-{max(bare):.2f} of Oxigraph's rate, the eight Python clients being the limit. "
@@ -194,7 +236,12 @@ def section(rows: list[tuple[str, dict[str, float]]], seconds: float, clients: i
               "the thread and the event loop pass Python's lock back and forth. The rest is eventkg's request "
               "handling (parameters, negotiation, the response cache's bookkeeping, the JSON written in Python) "
               "and Oxigraph's parse and evaluation (bench/query_path.py measures both without HTTP); the HTTP "
-              "stack itself (uvicorn, httptools, uvloop, the kernel) costs what the bare app shows.", ""]
+              "stack itself (uvicorn, httptools, uvloop, the kernel) costs what the bare app shows. "
+              f"Per request, two server processes spent {serve_rows[0]['cpu_us']:.0f} µs of CPU and "
+              f"{serve_rows[0]['switches']:.2f} context switches, one process {serve_rows[1]['cpu_us']:.0f} µs and "
+              f"{serve_rows[1]['switches']:.2f} (Oxigraph {ox['cpu_us']:.0f} µs of CPU): with the "
+              "clients on the same two cores, a process that has fewer connections to serve runs out of work, "
+              "sleeps and is woken for each request, where a single busy one answers request after request.", ""]
     return "\n".join(lines)
 
 
