@@ -326,3 +326,23 @@ def test_reading_commands_work_beside_a_process_that_holds_the_store(tmp_path: P
         holder.stdin.close()
         holder.wait(timeout=30)
     assert json.loads(run("stats", "--format", "json").output)["triples"] == before
+
+
+def test_loading_an_empty_file_is_refused_and_changes_nothing(loaded_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """An empty file given to `load` by mistake must not rebuild the store out of nothing."""
+    before = loaded_cli("export", "--format", "nq").output
+    for name, body in (("empty.ttl", ""), ("blank.nq", "  \n\n")):
+        f = tmp_path / name
+        f.write_text(body)
+        r = loaded_cli("load", str(f))
+        assert r.exit_code == 2 and "empty" in r.output and str(f) in r.output, r.output
+    assert loaded_cli("export", "--format", "nq").output == before
+
+
+def test_a_failed_export_says_why_and_leaves_no_half_file(loaded_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    r = loaded_cli("export", "--output", str(tmp_path / "missing" / "x.ttl"))
+    assert r.exit_code == 2 and "cannot write" in r.output and "Traceback" not in r.output, r.output
+    out = tmp_path / "nope.ttl"
+    r = loaded_cli("export", "--record", "record:nope", "--output", str(out))
+    assert r.exit_code == 2
+    assert not out.exists() and list(tmp_path.glob("*.part")) == []

@@ -13,7 +13,7 @@ from . import export as export_mod
 from . import queries as queries_mod
 from . import records as records_mod
 from .config import load_settings
-from .errors import EventKGError, NotConformingError
+from .errors import ConfigError, EventKGError, NotConformingError
 from .formats import EXPORT_FORMATS, RESULTS_FORMATS, format_for_path, rdf_format
 from .project import Project
 from .results import serialize, table
@@ -265,9 +265,14 @@ def export_cmd(ctx: click.Context, fmt: str, record: str | None, output: Path | 
             sys.stdout.buffer.flush()
             return
         tmp = output.with_name(output.name + ".part")
-        with open(tmp, "wb") as fh:
-            export_mod.write_export(p.reader, fmt, fh, record=rec, context=p.context)
-        tmp.replace(output)
+        try:
+            with open(tmp, "wb") as fh:
+                export_mod.write_export(p.reader, fmt, fh, record=rec, context=p.context)
+            tmp.replace(output)
+        except OSError as e:
+            raise ConfigError(f"{output}: cannot write it ({e.strerror or e})") from e
+        finally:
+            tmp.unlink(missing_ok=True)   # a failed export leaves no half file
 
     _run(go)
 

@@ -73,6 +73,14 @@ def remove(store: Store, iri: str) -> None:
     store.remove_record(iri)
 
 
+def _blank(path: Path) -> bool:
+    """Empty, or nothing but white space (read only when small)."""
+    size = path.stat().st_size
+    if size > 1 << 16:
+        return False
+    return not path.read_bytes().strip()
+
+
 def rebuild(store: Store, paths: Sequence[str | Path], *, ontology: Path | None = None, fmt: str | None = None,
             context: dict[str, Any] | None = None, validator: Validator | None = None,
             progress: Callable[[int], None] | None = None, base_iri: str = BASE_IRI) -> dict[str, int]:
@@ -88,6 +96,8 @@ def rebuild(store: Store, paths: Sequence[str | Path], *, ontology: Path | None 
     parsed: list[Record] = []
     for f in files:
         rf = format_for_path(f, fmt)
+        if _blank(f):   # as the parsers say for every other command; loaded, it would empty the store
+            raise LoadError(str(f), "the file is empty")
         if validator is not None or rf.oxigraph is None or rf.name == "jsonld":
             parsed.extend(records_from_file(f, fmt, context=context, base_iri=base_iri))
         else:
