@@ -92,3 +92,34 @@ def test_a_document_drawn_from_two_records_keeps_their_blank_nodes_apart(fmt: st
     ds.parse(data=data, format="trig" if fmt == "trig" else "nquads")
     places = {o for g in ds.graphs() for o in g.objects(thing, URIRef(SCHEMA + "location"))}
     assert len(places) == 2, data.decode()
+
+
+LIST_RECORD = b"""
+@prefix schema: <https://schema.org/> .
+@prefix ekg: <https://w3id.org/eventkg/ontology#> .
+<https://w3id.org/eventkg/record/listed> a ekg:Record .
+<https://w3id.org/eventkg/id/event/listed> a schema:Event ;
+    schema:keywords ( "zulu" "alpha" "mike" [ schema:name "kilo" ] "bravo" ) .
+"""
+
+
+@pytest.mark.parametrize("fmt,parser", [("nq", "nquads"), ("trig", "trig"), ("jsonld", "json-ld"),
+                                        ("turtle", "turtle"), ("nt", "nt"), ("rdfxml", "xml")])
+def test_an_rdf_list_keeps_its_order_in_every_format(store: Store, fmt: str, parser: str) -> None:
+    """An RDF list's order is its meaning: no export may sort it (JSON-LD's @list once came out sorted)."""
+    store.put_records(records_from_bytes(LIST_RECORD, rdf_format("turtle"), "listed.ttl"))
+    out = io.BytesIO()
+    write_export(store, fmt, out)
+    back = Graph()
+    if fmt in ("nq", "trig") or (fmt == "jsonld"):
+        ds = Dataset()
+        ds.parse(data=out.getvalue(), format=parser)
+        for g in ds.graphs():
+            back += g
+    else:
+        back.parse(data=out.getvalue(), format=parser)
+    expected = Graph().parse(data=LIST_RECORD, format="turtle")
+    assert isomorphic(back, expected)
+    head = back.value(URIRef("https://w3id.org/eventkg/id/event/listed"), URIRef(SCHEMA + "keywords"))
+    items = list(back.items(head))
+    assert [str(i) for i in items if isinstance(i, Literal)] == ["zulu", "alpha", "mike", "bravo"]

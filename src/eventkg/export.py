@@ -198,12 +198,14 @@ def load_context(path: Path | None = None) -> dict[str, Any]:
     return ctx if isinstance(ctx, dict) else {}
 
 
-def _sorted_json(value: Any) -> Any:
+def _sorted_json(value: Any, ordered: bool = False) -> Any:
+    """Expanded JSON-LD with its keys and its value sets in one order (the same graph, the same bytes); the
+    items of an ``@list`` (an RDF list) keep theirs, which is the list's meaning."""
     if isinstance(value, dict):
-        return {k: _sorted_json(v) for k, v in sorted(value.items())}
+        return {k: _sorted_json(v, k == "@list") for k, v in sorted(value.items())}
     if isinstance(value, list):
         items = [_sorted_json(v) for v in value]
-        if len(items) < 2:  # most values of expanded JSON-LD: no key to make
+        if ordered or len(items) < 2:  # most values of expanded JSON-LD: no key to make
             return items
         return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
     return value
