@@ -346,3 +346,15 @@ def test_a_failed_export_says_why_and_leaves_no_half_file(loaded_cli, tmp_path: 
     r = loaded_cli("export", "--record", "record:nope", "--output", str(out))
     assert r.exit_code == 2
     assert not out.exists() and list(tmp_path.glob("*.part")) == []
+
+
+@pytest.mark.parametrize("fmt,ext", [("nq", "nq"), ("trig", "trig"), ("jsonld", "jsonld")])
+def test_an_export_loads_back_to_the_same_store(loaded_cli, tmp_path: Path, fmt: str, ext: str) -> None:  # type: ignore[no-untyped-def]
+    """A whole-store export is a backup: `load` of it gives the store it came from (its ontology graph gives
+    way to the project's, the same one, instead of merging with it or clashing)."""
+    before = loaded_cli("export", "--format", "nq").output
+    dump = tmp_path / f"all.{ext}"
+    assert loaded_cli("export", "--format", fmt, "--output", str(dump)).exit_code == 0
+    r = loaded_cli("load", str(dump))
+    assert r.exit_code == 0, r.output
+    assert loaded_cli("export", "--format", "nq").output == before

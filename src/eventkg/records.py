@@ -102,8 +102,15 @@ def rebuild(store: Store, paths: Sequence[str | Path], *, ontology: Path | None 
             parsed.extend(records_from_file(f, fmt, context=context, base_iri=base_iri))
         else:
             bulk.append((str(f), rf, scan_record_iri(f, rf, base_iri)))
+    skip: frozenset[str] = frozenset()
     if ontology is not None:
-        parsed.extend(records_from_file(ontology, base_iri=base_iri))
+        # The store's ontology is the project's: an ontology graph among the inputs (a dump of a store,
+        # read back) gives way to it instead of merging with it or clashing
+        onto = records_from_file(ontology, base_iri=base_iri)
+        skip = frozenset(r.iri for r in onto)
+        parsed = [r for r in parsed if r.iri not in skip]
+        bulk = [(p, f, g) for p, f, g in bulk if g not in skip]
+        parsed.extend(onto)
     names = [r.iri for r in parsed] + [g for _, _, g in bulk if g]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
@@ -112,7 +119,7 @@ def rebuild(store: Store, paths: Sequence[str | Path], *, ontology: Path | None 
         report = validator.validate([r for r in parsed if ontology is None or r.source != str(ontology)])
         if not report.conforms:
             raise NotConformingError(", ".join(map(str, paths)), report)
-    store.rebuild(bulk, progress=progress, extra=parsed)
+    store.rebuild(bulk, progress=progress, extra=parsed, skip=skip)
     return {"files": len(files), "bytes": sum(f.stat().st_size for f in files)}
 
 

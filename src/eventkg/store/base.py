@@ -185,9 +185,10 @@ class Store(ABC):
 
     @abstractmethod
     def rebuild(self, files: Iterable[tuple[str, RdfFormat, str | None]], progress: Progress | None = None,
-                extra: Sequence[Record] = ()) -> None:
+                extra: Sequence[Record] = (), skip: frozenset[str] = frozenset()) -> None:
         """Replace everything with the given files ((path, format, graph name or None for datasets)) and
-        records; if anything fails, the store is left as it was."""
+        records, leaving out the files' graphs named in ``skip`` (``extra`` brings them); if anything fails,
+        the store is left as it was."""
 
     @abstractmethod
     def update(self, sparql: str) -> None:

@@ -226,7 +226,7 @@ class EmbeddedStore(Store):
             raise StoreError(f"store {self.info.location}: {e}") from e
 
     def rebuild(self, files: Iterable[tuple[str, RdfFormat, str | None]], progress: Progress | None = None,
-                extra: Sequence[Record] = ()) -> None:
+                extra: Sequence[Record] = (), skip: frozenset[str] = frozenset()) -> None:
         target = ox.Store() if self.path is None else None
         new = None
         if self.path is not None:
@@ -243,6 +243,8 @@ class EmbeddedStore(Store):
                     raise syntax_error(path, e) from e
                 except (OSError, ValueError) as e:
                     raise LoadError(path, str(e)) from e
+            for g in sorted(skip):
+                target.clear_graph(ox.NamedNode(g))
             if extra:
                 target.bulk_extend(q for r in extra for q in r.quads())
             target.flush()

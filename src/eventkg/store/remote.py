@@ -540,12 +540,13 @@ class RemoteStore(Store):
         self._post_update(f"DROP SILENT GRAPH {URIRef(iri).n3()}")
 
     def rebuild(self, files: Iterable[tuple[str, RdfFormat, str | None]], progress: Progress | None = None,
-                extra: Sequence[Record] = ()) -> None:
+                extra: Sequence[Record] = (), skip: frozenset[str] = frozenset()) -> None:
         self._need_update("load")
         sources = list(files)
         old = self._graphs()   # everything, staging left-overs included: a rebuild replaces it all
         drop = [g for g in old if not is_hidden_graph(g) or g.startswith(STAGING)]
-        self._staged(self._pieces(self._file_triples(sources, progress), extra), drop=drop)
+        runs = ((g, t) for g, t in self._file_triples(sources, progress) if g not in skip)
+        self._staged(self._pieces(runs, extra), drop=drop)
 
     # -- staging ---------------------------------------------------------------------------------------
     def _file_triples(self, sources: list[tuple[str, RdfFormat, str | None]],
