@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 from typing import Any
@@ -358,3 +360,68 @@ def test_an_export_loads_back_to_the_same_store(loaded_cli, tmp_path: Path, fmt:
     r = loaded_cli("load", str(dump))
     assert r.exit_code == 0, r.output
     assert loaded_cli("export", "--format", "nq").output == before
+
+
+def test_stats_counts_the_union_as_a_set(loaded_cli) -> None:  # type: ignore[no-untyped-def]
+    """A triple two records state is two triples of the records and one of the graph."""
+    info = json.loads(loaded_cli("stats", "--format", "json").output)
+    union = Graph()
+    for f in RECORD_FILES:
+        union.parse(f, format="turtle")
+    union.parse(ROOT / "ontology/ontology.ttl", format="turtle")
+    assert info["distinct_triples"] == len(union) < info["triples"]
+
+
+def test_reading_commands_read_a_store_that_cannot_be_written(tmp_path: Path) -> None:
+    """A store on read-only media: stats, query and export read it; load is refused and changes nothing."""
+    import shutil
+    import subprocess
+    import sys
+
+    eventkg = str(Path(sys.executable).parent / "eventkg")
+    store = tmp_path / "store"
+    assert subprocess.run([eventkg, "--project", str(ROOT), "--store", str(store), "load"], capture_output=True,
+                          timeout=300).returncode == 0
+    for p in [store, *store.rglob("*")]:
+        p.chmod(p.stat().st_mode & ~0o222)
+    prefix: list[str] = []
+    if os.geteuid() == 0:  # root writes anywhere: drop that power for the commands below
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("running as root without setpriv: a store cannot be made unwritable here")
+        prefix = [setpriv, "--bounding-set=-dac_override,-dac_read_search",
+                  "--inh-caps=-dac_override,-dac_read_search"]
+    try:
+        def run(*args: str) -> subprocess.CompletedProcess[str]:
+            return subprocess.run([*prefix, eventkg, "--project", str(ROOT), "--store", str(store), *args],
+                                  capture_output=True, text=True, timeout=300)
+
+        r = run("stats", "--format", "json")
+        assert r.returncode == 0, r.stderr
+        assert json.loads(r.stdout)["triples"] > 0
+        assert run("query", "event-when-where", "--format", "csv").stdout.count("Hanoi") >= 1
+        before = run("export", "--format", "nq").stdout
+        assert before
+        r = run("load")
+        assert r.returncode == 2 and "not writable" in r.stderr
+        assert run("export", "--format", "nq").stdout == before
+    finally:
+        for p in [store, *store.rglob("*")]:
+            p.chmod(p.stat().st_mode | 0o200)
+
+
+def test_messages_say_what_went_wrong_once(loaded_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # a refused record: its report once (stdout), and one line saying nothing was written (stderr)
+    src = (ROOT / "data" / "records" / "aichr-tip-workshop-2018.ttl").read_text(encoding="utf-8")
+    bad = tmp_path / "notitle.ttl"
+    bad.write_text(re.sub(r"\n\s*dcterms:title [^;.]*;", "\n", src, count=1), encoding="utf-8")
+    r = loaded_cli("add", "--replace", str(bad))
+    assert r.exit_code == 1
+    assert "nothing was written" in r.stderr and len(r.stderr.strip().splitlines()) == 1, r.stderr
+    assert r.stdout.strip()
+    # an update given to query
+    r = loaded_cli("query", "--sparql", "DROP ALL")
+    assert r.exit_code == 2 and "this is an update, not a query" in r.stderr
+    # remove with something that is not an IRI
+    r = loaded_cli("remove", "not an iri")
+    assert r.exit_code == 2 and "is not a record's IRI" in r.stderr and "query:" not in r.stderr

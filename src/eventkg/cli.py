@@ -26,8 +26,8 @@ BIG_INPUT = 5_000_000  # bytes: show a progress bar above this
 class CLIError(click.ClickException):
     """An EventKGError on its way out: its message on stderr, its exit code."""
 
-    def __init__(self, err: EventKGError) -> None:
-        super().__init__(err.message)
+    def __init__(self, err: EventKGError, message: str | None = None) -> None:
+        super().__init__(message or err.message)
         setattr(self, "exit_code", err.exit_code)  # click reads it; declared on the class as a default
 
     def show(self, file: Any = None) -> None:
@@ -149,8 +149,8 @@ def add(ctx: click.Context, files: tuple[Path, ...], fmt: str | None, replace: b
     try:
         res = records_mod.add(p.store, recs, p.validator, replace=replace)
     except NotConformingError as e:
-        click.echo(e.report.text())
-        raise CLIError(e) from e
+        click.echo(e.report.text())   # the report once, on stdout; the error line says what happened
+        raise CLIError(e, f"{e.source}: does not conform; nothing was written") from e
     except EventKGError as e:
         raise CLIError(e) from e
     for r in res.records:
@@ -166,7 +166,10 @@ def add(ctx: click.Context, files: tuple[Path, ...], fmt: str | None, replace: b
 def remove(ctx: click.Context, iri: str) -> None:
     """Remove one record (a named graph) by its IRI or prefixed name (record:SLUG)."""
     p = _project(ctx)
-    full = _run(lambda: queries_mod.expand_iri(iri))
+    try:
+        full = queries_mod.expand_iri(iri)
+    except EventKGError as e:
+        raise CLIError(e, f"{iri!r} is not a record's IRI (give its IRI or record:SLUG)") from e
     _run(lambda: records_mod.remove(p.store, full))
     click.echo(f"Removed <{full}>")
 
@@ -293,7 +296,8 @@ def stats(ctx: click.Context, fmt: str) -> None:
         click.echo(json.dumps(info, indent=2))
         return
     click.echo(f"Store:   {info['store']}")
-    click.echo(f"Triples: {info['triples']}")
+    click.echo(f"Triples: {info['triples']} in the records, {info['distinct_triples']} distinct (a triple two "
+               "records state counts once)")
     click.echo(f"Records: {len(info['records'])}")
     for r in info["records"]:
         click.echo(f"    {r['iri']}  ({r['triples']} triples)")

@@ -9,16 +9,19 @@ from .store.base import Rows, Store
 
 CLASSES = "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n) ?class"
 PROPERTIES = "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY DESC(?n) ?p"
+DISTINCT = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
 
 
 def collect(store: Store) -> dict[str, Any]:
     """A summary of the store, as plain data."""
     classes = store.query(CLASSES)
     props = store.query(PROPERTIES)
-    assert isinstance(classes, Rows) and isinstance(props, Rows)
+    distinct = store.query(DISTINCT)
+    assert isinstance(classes, Rows) and isinstance(props, Rows) and isinstance(distinct, Rows)
     return {
         "store": store.info.location,
-        "triples": store.count(),
+        "triples": store.count(),   # every record's triples, summed: a triple two records state counts twice
+        "distinct_triples": int(str(distinct.rows[0][0])),   # the union of the records, a set
         "records": [{"iri": g, "triples": store.count(g)} for g in store.records()],
         "classes": [{"class": short(c), "instances": int(str(n))} for c, n in classes.rows],
         "properties": [{"property": short(pp), "triples": int(str(n))} for pp, n in props.rows],

@@ -22,8 +22,8 @@ from ..errors import ConfigError, LoadError, QueryError, RecordError, RecordNotF
 from ..formats import RdfFormat
 from ..load import Record, syntax_error
 from .bind import with_values
-from .base import (Boolean, Progress, QueryResult, Rows, Store, StoreInfo, Triples, has_dataset_clause, take,
-                   take_distinct)
+from .base import (Boolean, Progress, QueryResult, Rows, Store, StoreInfo, Triples, has_dataset_clause,
+                   looks_like_update, take, take_distinct)
 from .bulk import bulk_load_file
 
 _POS = re.compile(r"error at (\d+):(\d+):?\s*(.*)", re.S)
@@ -85,6 +85,11 @@ class EmbeddedStore(Store):
             self._clear_leftovers()
             return store
         except PermissionError as e:
+            if share and (self.path / "CURRENT").is_file() and os.access(self.path, os.R_OK):
+                # a store on read-only media (or another user's): the reading commands read it as it is
+                store = _open_read_only(self.path, " (it is not writable)")
+                self.info = StoreInfo(self.info.kind, self.info.location, writable=False)
+                return store
             raise ConfigError(f"store {self.path}: not writable ({e.strerror or e}); pick another with "
                               "--store PATH or EVENTKG_STORE") from e
         except OSError as e:
@@ -148,6 +153,9 @@ class EmbeddedStore(Store):
         try:
             return self._store.query(text, **kwargs)  # type: ignore[arg-type]
         except SyntaxError as e:
+            if looks_like_update(sparql):
+                raise QueryError("this is an update, not a query: queries read the graph; records change with "
+                                 "add, remove and load (or the server's update endpoint)") from e
             raise query_syntax_error(e) from e
 
     @staticmethod
