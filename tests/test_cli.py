@@ -425,3 +425,20 @@ def test_messages_say_what_went_wrong_once(loaded_cli, tmp_path: Path) -> None: 
     # remove with something that is not an IRI
     r = loaded_cli("remove", "not an iri")
     assert r.exit_code == 2 and "is not a record's IRI" in r.stderr and "query:" not in r.stderr
+
+
+def test_query_files_and_options_are_checked(loaded_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A query file's header parameters work as a named query's (no value, no default: an error, not an
+    unbound variable matching everything); --limit takes a positive number; an undeclared prefix is named."""
+    q = tmp_path / "typed.rq"
+    q.write_text("# title: Things of a type\n# param: t iri The type\nSELECT ?x WHERE { ?x a ?t }\n")
+    r = loaded_cli("query", "--file", str(q))
+    assert r.exit_code == 2 and "needs the parameter 't'" in r.stderr
+    with_t = loaded_cli("query", "--file", str(q), "--param", "t=skos:Concept", "--format", "csv").stdout
+    every = loaded_cli("query", "--sparql", "SELECT ?x WHERE { ?x a ?t }", "--format", "csv").stdout
+    assert 1 < len(with_t.splitlines()) < len(every.splitlines())
+    for bad in ("0", "-1"):
+        assert loaded_cli("query", "--sparql", "ASK {}", "--limit", bad).exit_code == 2
+    r = loaded_cli("query", "--sparql", "SELECT * WHERE {\n  ?s foo:bar ?o }")
+    assert r.exit_code == 2
+    assert "line 2" in r.stderr and "unknown prefix 'foo:'" in r.stderr and len(r.stderr.splitlines()) == 1, r.stderr

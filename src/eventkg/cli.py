@@ -191,7 +191,7 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--sparql", metavar="QUERY", help="Run this query text.")
 @click.option("--format", "fmt", default=None, metavar="FORMAT",
               help="table|csv|tsv|json|xml for SELECT/ASK (default table); an RDF format for CONSTRUCT/DESCRIBE (default turtle).")
-@click.option("--limit", type=int, default=None, help="At most this many rows.")
+@click.option("--limit", type=click.IntRange(min=1), default=None, help="At most this many rows.")
 @click.pass_context
 def query(ctx: click.Context, name: str | None, params: tuple[str, ...], qfile: Path | None, sparql: str | None,
           fmt: str | None, limit: int | None) -> None:
@@ -206,10 +206,16 @@ def query(ctx: click.Context, name: str | None, params: tuple[str, ...], qfile: 
             nq = queries_mod.get(p.settings.path(p.settings.queries), name)
             return queries_mod.run(p.reader, nq, values, limit=limit)
         if qfile is not None:
-            if values:
-                nq = queries_mod.parse_header(qfile.stem, qfile.read_text(encoding="utf-8"), qfile)
-                return queries_mod.run(p.reader, nq, values, limit=limit)
             text = qfile.read_text(encoding="utf-8")
+            header: queries_mod.NamedQuery | None
+            try:
+                header = queries_mod.parse_header(qfile.stem, text, qfile)
+            except EventKGError:
+                if values:   # parameters need a header that declares them
+                    raise
+                header = None    # a plain query without a header
+            if header is not None and (values or header.params):   # given, else defaults, else an error
+                return queries_mod.run(p.reader, header, values, limit=limit)
             try:
                 return p.reader.query(text, limit=limit)
             except EventKGError as e:

@@ -118,6 +118,25 @@ _FROM = re.compile(r"(?<![\w?$:])FROM(?![\w:-])", re.IGNORECASE)
 _SERVICE = re.compile(r"(?<![\w?$:])SERVICE(?![\w:-])", re.IGNORECASE)
 
 
+_PNAME = re.compile(r"([A-Za-z][\w.-]*)?:")
+
+
+def tidy_syntax_message(message: str, text: str | None = None, line: int | None = None,
+                        column: int | None = None) -> str:
+    """A SPARQL parser's message in one line: a prefix the query does not declare is named as such (Oxigraph
+    lists every character it could have read instead), and a long list of alternatives is cut."""
+    message = " ".join(message.split())
+    if "Prefix not found" in message:
+        name = None
+        if text is not None and line is not None and column is not None:
+            lines = text.splitlines()
+            if 0 < line <= len(lines):
+                found = list(_PNAME.finditer(lines[line - 1][:column]))
+                name = found[-1].group(0) if found else None
+        return (f"unknown prefix {name!r}" if name else "unknown prefix") + ": declare it with PREFIX"
+    return message if len(message) <= 200 else message[:199] + "…"
+
+
 def has_dataset_clause(query: str) -> bool:
     """Whether the query names its own dataset (``FROM`` or ``FROM NAMED``)."""
     return "from" in query.lower() and _FROM.search(_strip(query)) is not None
@@ -204,4 +223,4 @@ class Store(ABC):
         self.close()
 
 
-__all__ = ["has_dataset_clause", "uses_service", "take_distinct", "Rows", "Boolean", "Triples", "QueryResult", "take", "Store", "StoreInfo", "query_form", "looks_like_update"]
+__all__ = ["tidy_syntax_message", "has_dataset_clause", "uses_service", "take_distinct", "Rows", "Boolean", "Triples", "QueryResult", "take", "Store", "StoreInfo", "query_form", "looks_like_update"]

@@ -23,17 +23,20 @@ from ..formats import RdfFormat
 from ..load import Record, syntax_error
 from .bind import with_values
 from .base import (Boolean, Progress, QueryResult, Rows, Store, StoreInfo, Triples, has_dataset_clause,
-                   looks_like_update, take, take_distinct)
+                   looks_like_update, take, take_distinct, tidy_syntax_message)
 from .bulk import bulk_load_file
 
 _POS = re.compile(r"error at (\d+):(\d+):?\s*(.*)", re.S)
 
 
-def query_syntax_error(e: SyntaxError, source: str | None = None) -> QueryError:
+def query_syntax_error(e: SyntaxError, source: str | None = None, text: str | None = None) -> QueryError:
+    """The parser's error as a QueryError with its line and column, in one line (``tidy_syntax_message``)."""
     m = _POS.match(str(e))
-    if m:
-        return QueryError(m.group(3) or str(e), int(m.group(1)), int(m.group(2)), source)
-    return QueryError(str(e), source=source)
+    line, col = (int(m.group(1)), int(m.group(2))) if m else (None, None)
+    message = tidy_syntax_message((m.group(3) if m else "") or str(e), text, line, col)
+    if line is not None:
+        return QueryError(message, line, col, source)
+    return QueryError(message, source=source)
 
 
 _LOCKED = re.compile(r"\block\b", re.IGNORECASE)  # RocksDB: "While lock file: …/LOCK: …", "lock hold by …"
@@ -156,7 +159,7 @@ class EmbeddedStore(Store):
             if looks_like_update(sparql):
                 raise QueryError("this is an update, not a query: queries read the graph; records change with "
                                  "add, remove and load (or the server's update endpoint)") from e
-            raise query_syntax_error(e) from e
+            raise query_syntax_error(e, text=text) from e
 
     @staticmethod
     def _convert(res: object, limit: int | None) -> QueryResult:

@@ -47,7 +47,7 @@ from ..errors import (ConfigError, LoadError, QueryError, QueryTimeout, ReadOnly
 from ..formats import RdfFormat, rdf_format
 from ..load import Record, syntax_error
 from .base import (Boolean, Progress, QueryResult, Rows, Store, StoreInfo, Triples, has_dataset_clause,
-                   looks_like_update, query_form, take, take_distinct)
+                   looks_like_update, query_form, take, take_distinct, tidy_syntax_message)
 from .bind import with_values
 
 STAGING = "urn:eventkg:staging:"
@@ -405,7 +405,9 @@ class RemoteStore(Store):
             except urllib.error.HTTPError as e:
                 body = e.read()
                 if e.code == 400:
-                    raise QueryError(*_position(_server_reason(body.decode("utf-8", "replace")))) from e
+                    said, line, col = _position(_server_reason(body.decode("utf-8", "replace")))
+                    raise QueryError(tidy_syntax_message(said, getattr(w, "queryString", None), line, col),
+                                     line, col) from e
                 if e.code in _RETRY_STATUS and attempt < self.retries:
                     time.sleep(self.backoff * 2 ** attempt)
                     continue
