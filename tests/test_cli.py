@@ -442,3 +442,11 @@ def test_query_files_and_options_are_checked(loaded_cli, tmp_path: Path) -> None
     r = loaded_cli("query", "--sparql", "SELECT * WHERE {\n  ?s foo:bar ?o }")
     assert r.exit_code == 2
     assert "line 2" in r.stderr and "unknown prefix 'foo:'" in r.stderr and len(r.stderr.splitlines()) == 1, r.stderr
+
+
+def test_validate_says_when_a_record_is_already_in_the_store(loaded_cli) -> None:  # type: ignore[no-untyped-def]
+    f = str(RECORD_FILES[0])
+    r = loaded_cli("validate", f)
+    assert r.exit_code == 0 and "already in the store" in r.stderr and "--replace" in r.stderr
+    r = loaded_cli("validate", "--replace", f)
+    assert r.exit_code == 0 and "already in the store" not in r.stderr

@@ -134,6 +134,12 @@ def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str | None, repor
         click.echo(report.to_turtle())
     else:
         click.echo(report.text())
+    if not replace:   # what add would say about it, besides the shapes
+        reader = p.reader
+        for r in recs:
+            if reader.has_record(r.iri):
+                click.echo(f"Note: <{r.iri}> is already in the store: `eventkg add` refuses it without --replace",
+                           err=True)
     ctx.exit(0 if report.conforms else 1)
 
 
