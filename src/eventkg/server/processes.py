@@ -49,7 +49,8 @@ def supervise(settings: Settings, options: Any, host: str, port: int, processes:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("eventkg: %(message)s"))
         log.addHandler(handler)
-    sock = socket.create_server((host, port), backlog=2048)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET   # as uvicorn binds an IPv6 address
+    sock = socket.create_server((host, port), family=family, backlog=2048)
     sock.set_inheritable(True)
     config = pickle.dumps({"settings": settings, "options": replace(options, in_process=True),
                            "fd": sock.fileno()}, protocol=pickle.HIGHEST_PROTOCOL)
