@@ -450,3 +450,21 @@ def test_validate_says_when_a_record_is_already_in_the_store(loaded_cli) -> None
     assert r.exit_code == 0 and "already in the store" in r.stderr and "--replace" in r.stderr
     r = loaded_cli("validate", "--replace", f)
     assert r.exit_code == 0 and "already in the store" not in r.stderr
+
+
+def test_remove_names_records_left_pointing_at_what_it_took_away(loaded_cli) -> None:  # type: ignore[no-untyped-def]
+    """Removing a record can leave others pointing at IRIs nothing describes any more: remove says which."""
+    r = loaded_cli("remove", "record:reference")
+    assert r.exit_code == 0
+    r = loaded_cli("remove", "record:aichr-tip-workshop-2018")
+    assert r.exit_code == 0
+    notes = [line for line in r.stderr.splitlines() if line.startswith("Note:")]
+    assert notes, r.stderr
+    for line in notes:
+        record, first = re.findall(r"<([^>]+)>", line)[:2]
+        assert record in loaded_cli("stats", "--format", "json").output
+        ask = loaded_cli("query", "--sparql", f"ASK {{ <{first}> ?p ?o }}", "--format", "json").output
+        assert json.loads(ask)["boolean"] is False
+        ask = loaded_cli("query", "--sparql", f"ASK {{ GRAPH <{record}> {{ ?s ?p <{first}> }} }}",
+                         "--format", "json").output
+        assert json.loads(ask)["boolean"] is True

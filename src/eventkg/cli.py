@@ -176,8 +176,12 @@ def remove(ctx: click.Context, iri: str) -> None:
         full = queries_mod.expand_iri(iri)
     except EventKGError as e:
         raise CLIError(e, f"{iri!r} is not a record's IRI (give its IRI or record:SLUG)") from e
-    _run(lambda: records_mod.remove(p.store, full))
+    dangling = _run(lambda: records_mod.remove(p.store, full))
     click.echo(f"Removed <{full}>")
+    for g, xs in dangling.items():
+        more = f" and {len(xs) - 3} more" if len(xs) > 3 else ""
+        click.echo(f"Note: <{g}> still points to {', '.join(f'<{x}>' for x in xs[:3])}{more}, which the store no "
+                   f"longer describes; check it with eventkg validate", err=True)
 
 
 def _params(values: tuple[str, ...]) -> dict[str, str]:

@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from rdflib import URIRef
+
 from .errors import LoadError, NotConformingError, RecordNotFound
 from .formats import RdfFormat, format_for_path
 from .load import Record, iter_files, records_from_bytes, records_from_file, scan_record_iri
 from .namespaces import BASE_IRI
-from .store.base import Store
+from .store.base import Boolean, Rows, Store
 from .validate import ValidationReport, Validator
 
 
@@ -66,11 +68,30 @@ def add_body(store: Store, body: bytes, fmt: RdfFormat, validator: Validator, *,
     return add(store, records, validator, replace=replace)
 
 
-def remove(store: Store, iri: str) -> None:
-    """Remove one record. Raises RecordNotFound."""
+def remove(store: Store, iri: str) -> dict[str, list[str]]:
+    """Remove one record. Returns what other records still point to that the store no longer describes
+    (record IRI -> those IRIs): they may no longer conform. Raises RecordNotFound."""
     if not store.has_record(iri):
         raise RecordNotFound(iri)
+    rec = URIRef(iri)
+    described = store.query("SELECT DISTINCT ?g ?x WHERE { GRAPH ?g { ?x ?p ?o } FILTER(isIRI(?x)) }",
+                            bindings={"g": rec})
+    subjects = [str(r[1]) for r in described.rows] if isinstance(described, Rows) else []
+    pointing: dict[str, set[str]] = {}
+    for i in range(0, len(subjects), 200):
+        values = " ".join(URIRef(x).n3() for x in subjects[i:i + 200])
+        res = store.query(f"SELECT DISTINCT ?g ?x WHERE {{ VALUES ?x {{ {values} }} GRAPH ?g {{ ?s ?p ?x }} "
+                          "FILTER(?g != ?removed) }", bindings={"removed": rec})
+        for g, x in res.rows if isinstance(res, Rows) else []:
+            pointing.setdefault(str(x), set()).add(str(g))
     store.remove_record(iri)
+    dangling: dict[str, list[str]] = {}
+    for target, graphs in sorted(pointing.items()):
+        still = store.query("ASK { ?x ?p ?o }", bindings={"x": URIRef(target)})
+        if isinstance(still, Boolean) and not still.value:
+            for graph in graphs:
+                dangling.setdefault(graph, []).append(target)
+    return {g: sorted(xs) for g, xs in sorted(dangling.items())}
 
 
 def _blank(path: Path) -> bool:
