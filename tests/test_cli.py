@@ -468,3 +468,18 @@ def test_remove_names_records_left_pointing_at_what_it_took_away(loaded_cli) -> 
         ask = loaded_cli("query", "--sparql", f"ASK {{ GRAPH <{record}> {{ ?s ?p <{first}> }} }}",
                          "--format", "json").output
         assert json.loads(ask)["boolean"] is True
+
+
+def test_machine_output_gives_full_iris(loaded_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """JSON is for programs: beside the short names people read, every IRI in full."""
+    info = json.loads(loaded_cli("stats", "--format", "json").output)
+    event = next(c for c in info["classes"] if c["class"] == "schema:Event")
+    assert event["iri"] == "https://schema.org/Event"
+    assert all(p["iri"].startswith(("http://", "https://")) for p in info["properties"])
+    src = (ROOT / "data" / "records" / "aichr-tip-workshop-2018.ttl").read_text(encoding="utf-8")
+    bad = tmp_path / "notitle.ttl"
+    bad.write_text(re.sub(r"\n\s*dcterms:title [^;.]*;", "\n", src, count=1), encoding="utf-8")
+    r = loaded_cli("validate", "--replace", "--format", "json", str(bad))
+    results = json.loads(r.stdout)["results"]
+    assert results and all(x["focus_node_iri"].startswith("https://w3id.org/eventkg/") for x in results
+                           if not x["focus_node"].startswith("_:"))

@@ -23,8 +23,8 @@ def collect(store: Store) -> dict[str, Any]:
         "triples": store.count(),   # every record's triples, summed: a triple two records state counts twice
         "distinct_triples": int(str(distinct.rows[0][0])),   # the union of the records, a set
         "records": [{"iri": g, "triples": store.count(g)} for g in store.records()],
-        "classes": [{"class": short(c), "instances": int(str(n))} for c, n in classes.rows],
-        "properties": [{"property": short(pp), "triples": int(str(n))} for pp, n in props.rows],
+        "classes": [{"class": short(c), "iri": str(c), "instances": int(str(n))} for c, n in classes.rows],
+        "properties": [{"property": short(pp), "iri": str(pp), "triples": int(str(n))} for pp, n in props.rows],
     }
 
 

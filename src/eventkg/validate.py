@@ -64,6 +64,8 @@ class ValidationResult:
     constraint: str | None
     source: str | None = None   # the file the focus node comes from
     line: int | None = None     # the line of that file where it is first named
+    focus_node_iri: str | None = None   # the focus node in full (an IRI; None for a blank node), for machines
+    value_iri: str | None = None        # the value in full, where it is an IRI
 
     def as_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v is not None}
@@ -357,6 +359,8 @@ class Validator:
                 constraint=_short(g.value(res, SH.sourceConstraintComponent)),
                 source=src,
                 line=lines.find(src, node) if src else None,
+                focus_node_iri=str(focus) if isinstance(focus, URIRef) else None,
+                value_iri=str(value) if isinstance(value, URIRef) else None,
             ))
         order = {"Violation": 0, "Warning": 1, "Info": 2}
         out.sort(key=lambda r: (order.get(r.severity, 3), r.source or "", r.line or 0, r.focus_node, r.path or "",
