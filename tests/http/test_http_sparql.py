@@ -8,6 +8,7 @@ import json
 import os
 import time
 import xml.etree.ElementTree as ET
+from typing import Any
 
 import httpx
 import pytest
@@ -164,6 +165,28 @@ def test_federated_queries_are_off_unless_allowed(client: httpx.Client) -> None:
     sd = client.get("/sparql", headers={"Accept": "text/turtle"}).text
     assert "BasicFederatedQuery" not in sd
     assert client.get("/sparql", params={"query": "SELECT ?service WHERE { ?service ?p ?o } LIMIT 1"}).status_code == 200
+
+
+def test_federated_queries_when_allowed(tmp_path: Any) -> None:
+    """Started with --allow-service, the server offers federation, and an endpoint that does not answer is
+    that endpoint's failure (502), not a bad query (400)."""
+    from eventkg.config import load_settings
+    from eventkg.project import Project
+    from eventkg.store import EmbeddedStore
+    from httpsite import ROOT, free_port, start
+
+    running = start(Project(load_settings(ROOT, env={}, store="memory"), EmbeddedStore(None)), allow_service=True,
+                    timeout=5.0)
+    try:
+        with running.client() as c:
+            sd = c.get("/sparql", headers={"Accept": "text/turtle"}).text
+            assert "BasicFederatedQuery" in sd
+            q = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{free_port()}/sparql> {{ ?s ?p ?o }} }}"
+            r = c.get("/sparql", params={"query": q}, headers={"Accept": "application/sparql-results+json"})
+            assert r.status_code == 502 and r.headers["content-type"] == PROBLEM, r.text
+            assert "SERVICE endpoint failed" in r.json()["detail"]
+    finally:
+        running.stop()
 
 
 def test_dataset_parameters(client: httpx.Client) -> None:

@@ -29,6 +29,7 @@ import pyoxigraph as ox
 
 from ..errors import EventKGError, QueryError, StoreError
 from ..store.base import Boolean, QueryResult, Rows, Store, Triples
+from ..store.oxigraph import evaluation_error
 
 HEADER = struct.Struct(">I")
 
@@ -229,7 +230,7 @@ def execute(store: Store, job: dict[str, Any], context: dict[str, Any] | None) -
         except _NotFlat:
             pass
         except (OSError, RuntimeError, ValueError) as e:
-            raise QueryError(str(e)) from e
+            raise evaluation_error(e, job["sparql"]) from e
     res = store.query(job["sparql"], bindings=job.get("bindings"), default_graphs=job.get("default_graphs"),
                       named_graphs=job.get("named_graphs"), limit=job.get("limit"))
     meta = result_meta(res)

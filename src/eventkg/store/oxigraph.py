@@ -23,7 +23,7 @@ from ..formats import RdfFormat
 from ..load import Record, syntax_error
 from .bind import with_values
 from .base import (Boolean, Progress, QueryResult, Rows, Store, StoreInfo, Triples, has_dataset_clause,
-                   looks_like_update, take, take_distinct, tidy_syntax_message)
+                   looks_like_update, take, take_distinct, tidy_syntax_message, uses_service)
 from .bulk import bulk_load_file
 
 _POS = re.compile(r"error at (\d+):(\d+):?\s*(.*)", re.S)
@@ -37,6 +37,14 @@ def query_syntax_error(e: SyntaxError, source: str | None = None, text: str | No
     if line is not None:
         return QueryError(message, line, col, source)
     return QueryError(message, source=source)
+
+
+def evaluation_error(e: Exception, sparql: str) -> QueryError | StoreError:
+    """An error Oxigraph raised while evaluating: a federated query's failed call to another endpoint is that
+    endpoint's failure (StoreError, 502 over HTTP), anything else the query's (QueryError, 400)."""
+    if isinstance(e, OSError) and uses_service(sparql):
+        return StoreError(f"a SERVICE endpoint failed: {e}")
+    return QueryError(str(e))
 
 
 _LOCKED = re.compile(r"\block\b", re.IGNORECASE)  # RocksDB: "While lock file: …/LOCK: …", "lock hold by …"
@@ -132,7 +140,7 @@ class EmbeddedStore(Store):
                                     named_graphs=named_graphs)
             return self._convert(res, limit)
         except (OSError, RuntimeError, ValueError) as e:
-            raise QueryError(str(e)) from e
+            raise evaluation_error(e, sparql) from e
 
     def native_query(self, sparql: str, *, bindings: Mapping[str, Node] | None = None,
                      default_graphs: Sequence[str] | None = None,
