@@ -250,6 +250,7 @@ def test_dumps(client: httpx.Client, site: Running, name: str, ctype: str, fmt: 
 def test_sitemap_and_robots(client: httpx.Client) -> None:
     r = client.get("/sitemap.xml")
     assert r.status_code == 200 and r.headers["content-type"] == "application/xml"
+    assert "vary" not in r.headers   # one representation: nothing to vary on
     assert f"<loc>{client.base_url}{DOC}.html</loc>" in r.text
     for page in ("ontology", "shapes", "dataset"):   # the vocabulary's pages too
         assert f"<loc>{client.base_url}/doc/{page}.html</loc>" in r.text

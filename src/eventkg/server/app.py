@@ -213,10 +213,14 @@ def _media_type(request: Request) -> str:
 
 
 def document_response(request: Request, body: bytes, variant: Variant, *, location: str | None,
-                      tag: str | None = None, link: str | None = None, status: int = 200) -> Response:
-    """A document with its validators: strong ETag, If-None-Match -> 304, Content-Location, Link, Vary."""
+                      tag: str | None = None, link: str | None = None, status: int = 200,
+                      negotiated: bool = True) -> Response:
+    """A document with its validators: strong ETag, If-None-Match -> 304, Content-Location, Link, and
+    ``Vary: Accept`` where the variant was chosen by Accept (``negotiated``)."""
     tag = tag or etag(body, variant.ext)
-    headers = {"ETag": tag, "Vary": "Accept", "Cache-Control": CACHE_CONTROL}
+    headers = {"ETag": tag, "Cache-Control": CACHE_CONTROL}
+    if negotiated:
+        headers["Vary"] = "Accept"
     if location:
         headers["Content-Location"] = location
     if link:
@@ -348,7 +352,8 @@ async def sitemap(request: Request) -> Response:
     site = _site(request)
     body, tag = await _cached(request, (site.base_url, "sitemap.xml"),
                               lambda: pages.sitemap_xml(st.project, site.base_url))
-    return document_response(request, body, Variant("xml", "application/xml", "XML", None), location=None, tag=tag)
+    return document_response(request, body, Variant("xml", "application/xml", "XML", None), location=None, tag=tag,
+                             negotiated=False)
 
 
 async def robots(request: Request) -> Response:
