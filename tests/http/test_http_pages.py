@@ -147,11 +147,14 @@ def test_every_negotiated_answer_varies_on_accept(client: httpx.Client, site: Ru
     name = sorted(site.project.queries)[0]
     paths = ["/", "/queries", f"/queries/{name}", "/.well-known/void", "/sparql", "/dataset",
              "/id/event/aichr-tip-workshop-2018", "/doc/id/event/aichr-tip-workshop-2018"]
+    checked = set()
     for path in paths:
         for accept in ("text/html", "application/json", "application/ld+json", "text/turtle", "*/*"):
             r = client.get(path, headers={"Accept": accept}, follow_redirects=False)
             if r.status_code in (200, 303):
                 assert "accept" in r.headers.get("vary", "").lower(), (path, accept, r.status_code)
+                checked.add(path)
+    assert checked == set(paths)   # every path answered something to check
 
 
 def test_participations_are_named_by_agent_and_role(client: httpx.Client, site: Running) -> None:

@@ -52,6 +52,8 @@ log = logging.getLogger("eventkg.server")
 TRUNCATED = "X-Eventkg-Truncated"
 ROW_LIMIT = "X-Eventkg-Row-Limit"
 EXPOSED = "ETag, Link, Location, Content-Location, Retry-After, " + TRUNCATED + ", " + ROW_LIMIT
+# the CORS headers of every read (CORSForReads; the query handler and the time-limit answer that skip it)
+READ_CORS = [(b"access-control-allow-origin", b"*"), (b"access-control-expose-headers", EXPOSED.encode())]
 READ_METHODS = "GET, HEAD, POST, OPTIONS"
 SAFE_HEADERS = "Accept, Accept-Language, Content-Language, Content-Type, If-None-Match"
 CACHE_CONTROL = "public, no-cache"
@@ -100,7 +102,7 @@ class State:
         """The store changed: drop cached documents and make the query workers reopen it."""
         self.generation += 1
         self.cache.clear()
-        self.answers.get((), self.generation)   # drops the kept answers now (not at the next read)
+        self.answers.clear(self.generation)
         self.runner.invalidate()
 
 
@@ -296,9 +298,10 @@ def _variant_named(name: str) -> Variant:
         fmt = rdf_format(name)
     except EventKGError:
         fmt = None
-    for v in DOC_VARIANTS:
-        if fmt is not None and v.fmt is not None and v.fmt.name == fmt.name:
-            return v
+    if fmt is not None:
+        for v in DOC_VARIANTS:
+            if v.fmt is not None and v.fmt.name == fmt.name:
+                return v
     raise BadRequest(f"unknown format {name!r}; documents come as " + ", ".join(v.ext for v in DOC_VARIANTS))
 
 
@@ -610,7 +613,6 @@ class QueryGet:
     ``error_response``. Everything else (HTML pages, ``format=``, updates, a request the ordinary path would
     refuse before running anything) goes the ordinary way: ``__call__`` returns False without sending."""
 
-    CORS = [(b"access-control-allow-origin", b"*"), (b"access-control-expose-headers", EXPOSED.encode())]
     UNCACHED = (b"if-none-match", b"authorization", b"if-modified-since", b"range")
 
     def __init__(self, state: "State") -> None:
@@ -677,7 +679,7 @@ class QueryGet:
             response = error_response(Request(scope, receive), e) if isinstance(e, EventKGError) \
                 else await _on_crash(Request(scope, receive), e)
             status, head, body = response.status_code, response.raw_headers, bytes(response.body)
-        start = {"type": "http.response.start", "status": status, "headers": head + self.CORS}
+        start = {"type": "http.response.start", "status": status, "headers": head + READ_CORS}
         await send(start)
         await send({"type": "http.response.body", "body": body})
         if answers is not None and status == 200 and generation == st.generation:
@@ -887,10 +889,7 @@ class CORSForReads:
 
         async def send_cors(message: Message) -> None:
             if message["type"] == "http.response.start" and not scope.get("eventkg.write"):
-                message["headers"] = list(message.get("headers", [])) + [
-                    (b"access-control-allow-origin", b"*"),
-                    (b"access-control-expose-headers", EXPOSED.encode()),
-                ]
+                message["headers"] = list(message.get("headers", [])) + READ_CORS
             await send(message)
 
         await self.app(scope, receive, send_cors)
@@ -926,11 +925,15 @@ class Answers:
         self.generation = -1
         self.hits = 0
 
+    def clear(self, generation: int) -> None:
+        """Drop every answer: the store is at ``generation`` now."""
+        self.entries.clear()
+        self.size = 0
+        self.generation = generation
+
     def get(self, key: tuple[Any, ...], generation: int) -> tuple[Message, bytes] | None:
         if self.generation != generation:
-            self.entries.clear()
-            self.size = 0
-            self.generation = generation
+            self.clear(generation)
             return None
         hit = self.entries.get(key)
         if hit is not None:
@@ -944,9 +947,7 @@ class Answers:
         if len(body) > self.max_entry:
             return
         if self.generation != generation:
-            self.entries.clear()
-            self.size = 0
-            self.generation = generation
+            self.clear(generation)
         old = self.entries.pop(key, None)
         if old is not None:
             self.size -= len(old[1])
@@ -1028,8 +1029,7 @@ def _timeout_answer(scope: Scope, seconds: float) -> bytes:
     response = error_response(Request(scope), QueryTimeout(seconds))
     head = [b"HTTP/1.1 503 Service Unavailable"]
     head += [k + b": " + v for k, v in response.raw_headers]
-    head += [b"access-control-allow-origin: *", b"access-control-expose-headers: " + EXPOSED.encode(),
-             b"connection: close"]
+    head += [k + b": " + v for k, v in READ_CORS] + [b"connection: close"]
     body = b"" if scope.get("method") == "HEAD" else response.body
     return b"\r\n".join(head) + b"\r\n\r\n" + body
 

@@ -30,6 +30,7 @@ from ..formats import RESULTS_FORMATS, rdf_format
 from ..namespaces import DCAT, DCTERMS, EKG, FOAF, OA, PREFIXES, RDF, RDFS, SCHEMA, SKOS, VOID, XSD
 from ..project import Project
 from ..results import short
+from ..stats import distinct_triples
 from ..store.base import Boolean, QueryResult, Rows, Triples
 from . import describe
 from .conneg import DOC_VARIANTS, HTML_VARIANT, RDF_VARIANTS, Site, Variant
@@ -409,13 +410,6 @@ def _dump_url(site: Site, name: str) -> str:
     return site.url(f"dumps/{name}")
 
 
-def _distinct_triples(store: Any) -> int:
-    """The triples of the union of the records: a triple two records state is one triple (the store's count
-    is of quads)."""
-    res = store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")
-    return int(res.rows[0][0])
-
-
 def dataset_graph(project: Project, base_url: str, *, allow_update: bool = False) -> Graph:
     """VoID and DCAT: the dataset, its SPARQL endpoint, dumps, example resources and vocabularies."""
     s = project.settings
@@ -438,7 +432,7 @@ def dataset_graph(project: Project, base_url: str, *, allow_update: bool = False
     g.add((ds, DCAT.landingPage, URIRef(site.base_url)))
     g.add((ds, VOID.sparqlEndpoint, endpoint))
     g.add((ds, VOID.uriSpace, Literal(s.base_iri + "id/")))
-    g.add((ds, VOID.triples, Literal(_distinct_triples(store), datatype=XSD.integer)))
+    g.add((ds, VOID.triples, Literal(distinct_triples(store), datatype=XSD.integer)))
     g.add((ds, VOID.vocabulary, URIRef(s.base_iri + "ontology")))
     used = describe._select(store, "SELECT DISTINCT ?p WHERE { { ?s ?p ?o } UNION { ?s a ?p } } LIMIT 2000")
     vocabs = set()
@@ -505,7 +499,7 @@ def service_description(project: Project, base_url: str, *, allow_update: bool =
     g.add((dd, RDF.type, sd("Dataset")))
     g.add((dd, sd("defaultGraph"), dg))
     g.add((dg, RDF.type, sd("Graph")))
-    g.add((dg, VOID.triples, Literal(_distinct_triples(project.store), datatype=XSD.integer)))
+    g.add((dg, VOID.triples, Literal(distinct_triples(project.store), datatype=XSD.integer)))
     g.add((dg, RDFS.comment, Literal("The default graph is the union of all named graphs (the records).", lang="en")))
     for i, rec in enumerate(project.store.records()[:500]):
         ng = BNode(f"ng{i}")

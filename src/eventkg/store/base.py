@@ -116,8 +116,6 @@ def query_form(query: str) -> str | None:
 
 _FROM = re.compile(r"(?<![\w?$:])FROM(?![\w:-])", re.IGNORECASE)
 _SERVICE = re.compile(r"(?<![\w?$:])SERVICE(?![\w:-])", re.IGNORECASE)
-
-
 _PNAME = re.compile(r"([A-Za-z][\w.-]*)?:")
 
 
@@ -223,4 +221,5 @@ class Store(ABC):
         self.close()
 
 
-__all__ = ["tidy_syntax_message", "has_dataset_clause", "uses_service", "take_distinct", "Rows", "Boolean", "Triples", "QueryResult", "take", "Store", "StoreInfo", "query_form", "looks_like_update"]
+__all__ = ["Rows", "Boolean", "Triples", "QueryResult", "take", "take_distinct", "Store", "StoreInfo", "query_form",
+           "looks_like_update", "has_dataset_clause", "uses_service", "tidy_syntax_message"]

@@ -149,8 +149,9 @@ class EmbeddedStore(Store):
         it out without converting terms (the server's query workers). Raises QueryError for a syntax error;
         evaluation errors may surface while iterating (OSError, RuntimeError, ValueError)."""
         # The dataset: the protocol's graphs if it names any (named graphs alone: an empty default graph;
-        # default graphs alone: no named graphs; SPARQL 1.1 Protocol 2.1.4, Query 13.2), else the query's own FROM / FROM NAMED, else all records as the default
-        # graph. Oxigraph's union flag would override a FROM clause, so it is set only when there is none.
+        # default graphs alone: no named graphs; SPARQL 1.1 Protocol 2.1.4, Query 13.2), else the query's
+        # own FROM / FROM NAMED, else all records as the default graph. Oxigraph's union flag would
+        # override a FROM clause, so it is set only when there is none.
         kwargs: dict[str, object] = {}
         if default_graphs or named_graphs:
             kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs or ()]
