@@ -190,3 +190,22 @@ def test_quotes_from_a_document_already_in_the_store_are_checked(loaded, tmp_pat
     assert any("does not occur in the full text" in r.message and r.line for r in report.violations), report.text()
     with pytest.raises(NotConformingError):
         add(loaded.store, bad, loaded.validator)
+
+
+def test_validation_messages_name_iris_as_rdflib_does() -> None:
+    """The data graph's prefixed names (used in pySHACL's messages) are rdflib's, without its prefix trie."""
+    from rdflib import URIRef
+    from rdflib.namespace import NamespaceManager
+
+    from eventkg.validate import _DataGraph
+
+    data = _DataGraph()
+    reference = NamespaceManager(Graph())
+    for prefix, ns in (("ekg", "https://w3id.org/eventkg/ontology#"), ("id", "https://w3id.org/eventkg/id/")):
+        data.bind(prefix, ns, override=True)
+        reference.bind(prefix, ns, override=True)
+    iris = ["https://w3id.org/eventkg/ontology#Assertion", "https://w3id.org/eventkg/id/workshop",
+            "https://w3id.org/eventkg/id/assertion/r1/a1", "http://schema.org/name", "urn:x:1",
+            "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "https://example.org/a/b#", "tag:x"]
+    assert [data.namespace_manager.normalizeUri(URIRef(i)) for i in iris] == \
+        [reference.normalizeUri(URIRef(i)) for i in iris]

@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from pyshacl import Validator as _ShaclValidator
 from pyshacl.graph_abstraction import DataGraph
 from rdflib import BNode, Graph, Literal, URIRef, Variable
-from rdflib.namespace import SH
+from rdflib.namespace import SH, NamespaceManager, split_uri
 from rdflib.query import Result
 from rdflib.term import Node
 
@@ -146,6 +146,23 @@ def _path_text(g: Graph, path: Node | None) -> str | None:
     return _short(path)
 
 
+class _Names(NamespaceManager):
+    """Prefixed names for pySHACL's messages about the data graph. rdflib's ``normalizeUri`` also files each
+    new namespace in a prefix trie, at a cost that grows with the trie; a batch's IRIs have thousands of
+    namespaces (one per record and participation path), which made that filing quadratic. The names are
+    the same: a bound namespace gives ``prefix:name``, any other IRI ``<iri>``."""
+
+    def normalizeUri(self, rdfTerm: str) -> str:  # noqa: N802, N803 (rdflib's name)
+        try:
+            namespace, name = split_uri(rdfTerm)
+        except ValueError:
+            namespace = None
+        prefix = self.store.prefix(URIRef(namespace)) if namespace is not None else None
+        if prefix is None:
+            return f"?{rdfTerm}" if isinstance(rdfTerm, Variable) else f"<{rdfTerm}>"
+        return f"{prefix}:{name}"
+
+
 class _DataGraph(Graph):
     """The graph pySHACL validates: a plain rdflib graph for its core constraints, whose SPARQL queries (the
     shapes' ``sh:sparql`` constraints) run on an Oxigraph copy of the same triples. A query Oxigraph cannot
@@ -153,6 +170,7 @@ class _DataGraph(Graph):
 
     def __init__(self) -> None:
         super().__init__()
+        self.namespace_manager = _Names(self)
         self.oxigraph = ox.Store()
         self.to_rdflib = terms.memo_to_rdflib()  # records repeat their terms; one conversion each
 
