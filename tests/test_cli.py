@@ -483,3 +483,25 @@ def test_machine_output_gives_full_iris(loaded_cli, tmp_path: Path) -> None:  # 
     results = json.loads(r.stdout)["results"]
     assert results and all(x["focus_node_iri"].startswith("https://w3id.org/eventkg/") for x in results
                            if not x["focus_node"].startswith("_:"))
+
+
+def test_outside_a_project_the_error_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Run from a folder that is no project: commands that need its files say there is no project and how
+    to name one; EVENTKG_PROJECT names it."""
+    from click.testing import CliRunner
+
+    from eventkg.cli import cli
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("EVENTKG_PROJECT", raising=False)
+    record = tmp_path / "record.ttl"
+    record.write_bytes(RECORD_FILES[0].read_bytes())
+    for args in (["validate", "record.ttl"], ["queries"], ["load"]):
+        r = CliRunner().invoke(cli, ["--store", "memory", *args], obj={})
+        assert r.exit_code == 2, (args, r.output)
+        assert "no eventkg project here" in r.output and "--project DIR" in r.output, r.output
+        assert "Traceback" not in r.output
+    assert list(tmp_path.iterdir()) == [record]  # nothing made here
+    r = CliRunner().invoke(cli, ["--store", "memory", "validate", "record.ttl"], obj={},
+                           env={"EVENTKG_PROJECT": str(ROOT)})
+    assert r.exit_code == 0, r.output

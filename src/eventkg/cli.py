@@ -53,7 +53,7 @@ def _project(ctx: click.Context) -> Project:
 @click.option("--user", "username", metavar="NAME", help="User for a remote store (or EVENTKG_USER).")
 @click.option("--password", metavar="SECRET", help="Password for a remote store (better: EVENTKG_PASSWORD).")
 @click.option("--token", metavar="SECRET", help="Bearer token for a remote store (better: EVENTKG_TOKEN).")
-@click.option("--project", "root", type=click.Path(file_okay=False, path_type=Path),
+@click.option("--project", "root", type=click.Path(file_okay=False, path_type=Path), envvar="EVENTKG_PROJECT",
               help="Project folder (default: the nearest one with [tool.eventkg] in pyproject.toml).")
 @click.version_option(package_name="eventkg")
 @click.pass_context
@@ -89,14 +89,14 @@ def load(ctx: click.Context, paths: tuple[Path, ...], fmt: str | None, validate:
     has loaded completely."""
     p = _project(ctx)
     s = p.settings
-    targets = list(paths) or [s.path(d) for d in s.data]
+    targets = list(paths) or _run(lambda: [s.project_file(d) for d in s.data])
 
     def go() -> dict[str, int]:
         files = records_mod.iter_files(targets)
         total = sum(f.stat().st_size for f in files)
         update, done = _progress(total, "Loading")
         try:
-            return records_mod.rebuild(p.store, targets, ontology=s.path(s.ontology), fmt=fmt, context=p.context,
+            return records_mod.rebuild(p.store, targets, ontology=s.project_file(s.ontology), fmt=fmt, context=p.context,
                                        validator=p.validator if validate else None, progress=update,
                                        base_iri=s.base_iri)
         finally:
@@ -213,7 +213,7 @@ def query(ctx: click.Context, name: str | None, params: tuple[str, ...], qfile: 
 
     def go() -> Any:
         if name is not None:
-            nq = queries_mod.get(p.settings.path(p.settings.queries), name)
+            nq = queries_mod.get(p.settings.project_file(p.settings.queries), name)
             return queries_mod.run(p.reader, nq, values, limit=limit)
         if qfile is not None:
             text = qfile.read_text(encoding="utf-8")

@@ -32,10 +32,22 @@ class Settings:
     queries: str = "queries"
     timeout: float = 10.0                        # seconds a query may run (server)
     row_limit: int = 10_000                      # rows a query may return (server)
+    found: bool = True                           # False: no project folder was found, root is the cwd
 
     def path(self, value: str | Path) -> Path:
         p = Path(value)
         return p if p.is_absolute() else self.root / p
+
+    def project_file(self, value: str | Path) -> Path:
+        """The path of one of the project's own files (ontology, shapes, context, queries). Outside any
+        project, a missing one is a ConfigError that says so, rather than a missing file."""
+        p = self.path(value)
+        if not self.found and not p.exists():
+            raise ConfigError(f"no eventkg project here: neither {self.root} nor a folder above it has a "
+                              "pyproject.toml with [tool.eventkg] or an eventkg.toml, and there is no "
+                              f"{Path(value).as_posix()} in {self.root}. Run eventkg inside the project, or give "
+                              "--project DIR (or set EVENTKG_PROJECT)")
+        return p
 
     @property
     def store_is_remote(self) -> bool:
@@ -51,15 +63,20 @@ class Settings:
 
 
 def find_root(start: Path | None = None) -> Path:
-    """The nearest folder, from ``start`` up, holding an eventkg.toml or a pyproject.toml with [tool.eventkg]."""
+    """The nearest folder, from ``start`` up, holding an eventkg.toml or a pyproject.toml with [tool.eventkg]
+    (``start`` itself if there is none)."""
     here = (start or Path.cwd()).resolve()
+    return _project_folder(here) or here
+
+
+def _project_folder(here: Path) -> Path | None:
     for d in (here, *here.parents):
         if (d / "eventkg.toml").is_file():
             return d
         pp = d / "pyproject.toml"
         if pp.is_file() and "[tool.eventkg]" in pp.read_text(encoding="utf-8"):
             return d
-    return here
+    return None
 
 
 def _file_settings(root: Path) -> dict[str, Any]:
@@ -82,8 +99,14 @@ _ENV = {
 
 
 def load_settings(root: Path | None = None, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
-    """Settings from the project's file, then ``env`` (default: os.environ), then ``overrides``."""
-    root = find_root(root)
+    """Settings from the project's file, then ``env`` (default: os.environ), then ``overrides``. A ``root``
+    given is the project folder; without one it is the nearest project folder from the working directory up."""
+    if root is not None:
+        root, found = root.resolve(), True
+    else:
+        here = Path.cwd().resolve()
+        folder = _project_folder(here)
+        root, found = folder or here, folder is not None
     values = _file_settings(root)
     known = set(Settings.__dataclass_fields__) - {"root"}
     unknown = set(values) - known
@@ -99,7 +122,7 @@ def load_settings(root: Path | None = None, env: Mapping[str, str] | None = None
             values[key] = environ[var]
     values.update({k: v for k, v in overrides.items() if v is not None})
     try:
-        return Settings(root=root, **values)
+        return Settings(root=root, found=found, **values)
     except TypeError as e:
         raise ConfigError(f"bad settings: {e}") from e
 

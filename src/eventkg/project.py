@@ -34,15 +34,16 @@ class Project:
 
     @cached_property
     def validator(self) -> Validator:
-        return Validator.from_files(self.settings.path(self.settings.shapes), self.settings.path(self.settings.ontology))
+        return Validator.from_files(self.settings.project_file(self.settings.shapes),
+                                   self.settings.project_file(self.settings.ontology))
 
     @cached_property
     def context(self) -> dict[str, Any]:
-        return read_context(self.settings.path(self.settings.context))
+        return read_context(self.settings.project_file(self.settings.context))
 
     @cached_property
     def queries(self) -> dict[str, NamedQuery]:
-        return library(self.settings.path(self.settings.queries))
+        return library(self.settings.project_file(self.settings.queries))
 
     def close(self) -> None:
         if self._store is not None:
