@@ -108,7 +108,7 @@ def load_settings(root: Path | None = None, env: Mapping[str, str] | None = None
         folder = _project_folder(here)
         root, found = folder or here, folder is not None
     values = _file_settings(root)
-    known = set(Settings.__dataclass_fields__) - {"root"}
+    known = set(Settings.__dataclass_fields__) - {"root", "found"}  # found out, not set
     unknown = set(values) - known
     if unknown:
         raise ConfigError(f"{root}: unknown settings {sorted(unknown)}; known: {sorted(known)}")
