@@ -128,6 +128,11 @@ def _ranges(accept: str) -> MIMEAccept:
     return MIMEAccept(list(q.items()))
 
 
+# Other names of a media type we send under its first name (application/x-turtle: text/turtle). One is
+# matched only when the Accept header names it: a range such as application/* must not choose text/turtle.
+_OTHER_NAMES = frozenset(t for f in RDF_FORMATS for t in f.media_types[1:])
+
+
 def best_match(accept: str | None, offered: Iterable[str], default: str) -> str | None:
     """The offered media type the Accept header prefers (q-values and specificity honoured).
 
@@ -138,6 +143,8 @@ def best_match(accept: str | None, offered: Iterable[str], default: str) -> str 
     if not accept or not accept.strip():
         return default
     parsed = _ranges(accept)
+    named = {value for value, _ in parsed}
+    offered = [o for o in offered if o not in _OTHER_NAMES or o in named]
     if parsed.best == "*/*" and parsed["*/*"] >= max((parsed[o] for o in offered), default=0):
         # "*/*" alone or preferred over everything offered: our default, not the first in the list.
         if parsed[default]:

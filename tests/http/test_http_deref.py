@@ -7,6 +7,7 @@ import json
 
 import httpx
 import pytest
+from rdflib.compare import isomorphic
 from rdflib import Dataset, Graph, URIRef
 
 from httpsite import DOCUMENT, RECORD, WORKSHOP, Running, client, site  # noqa: F401
@@ -39,6 +40,7 @@ PARSERS = {"ttl": "turtle", "jsonld": "json-ld", "nt": "nt", "rdf": "xml"}
     ("text/turtle;q=0.4, application/ld+json;q=0.8", "jsonld"),
     ("application/ld+json;q=0.1, text/turtle", "ttl"),
     ("text/*", "ttl" if False else "html"),
+    ("application/*", "jsonld"),   # not text/turtle under its other name, application/x-turtle
 ])
 def test_thing_303_by_accept(client: httpx.Client, accept: str, ext: str) -> None:
     r = client.get(THING, headers={"Accept": accept})
@@ -182,8 +184,13 @@ def test_ontology(client: httpx.Client) -> None:
     assert page.headers["content-type"] == TYPES["html"]
     assert 'id="Workshop"' in page.text          # ontology#Workshop lands on its term
     assert "workshop" in page.text.lower()
-    for ext in ("jsonld", "nt", "rdf"):
-        assert client.get(f"/doc/ontology.{ext}").status_code == 200
+    for doc in ("ontology", "shapes"):
+        turtle = Graph().parse(data=client.get(f"/doc/{doc}.ttl").content, format="turtle")
+        for ext in ("jsonld", "nt", "rdf"):
+            r = client.get(f"/doc/{doc}.{ext}")
+            assert r.status_code == 200
+            # the same triples in the document's default graph (JSON-LD: not a named graph)
+            assert isomorphic(Graph().parse(data=r.content, format=PARSERS[ext]), turtle), (doc, ext)
 
 
 def test_shapes_and_context(client: httpx.Client, site: Running) -> None:

@@ -527,7 +527,10 @@ def _rdf_bytes(quads: Sequence[describe.Quad], variant: Variant, context: dict[s
 
 def _graph_bytes(g: Graph, variant: Variant, context: dict[str, Any] | None, name: str | None = None) -> bytes:
     assert variant.fmt is not None
-    return serialize_graph(g, variant.fmt, context=context, name=name)
+    # ``name`` puts the triples in a named graph in TriG and N-Quads only: in JSON-LD a top-level @id beside
+    # @graph would do the same, and a reader of the document's default graph (as of Turtle's) would get none.
+    named = name if variant.fmt.name in ("trig", "nq") else None
+    return serialize_graph(g, variant.fmt, context=context, name=named)
 
 
 def render_document(project: Project, path: str, variant: Variant, base_url: str, *,
