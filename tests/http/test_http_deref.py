@@ -8,6 +8,7 @@ import json
 import httpx
 import pytest
 from rdflib.compare import isomorphic
+from rdflib.namespace import OWL
 from rdflib import Dataset, Graph, URIRef
 
 from httpsite import DOCUMENT, RECORD, WORKSHOP, Running, client, site  # noqa: F401
@@ -184,6 +185,12 @@ def test_ontology(client: httpx.Client) -> None:
     assert page.headers["content-type"] == TYPES["html"]
     assert 'id="Workshop"' in page.text          # ontology#Workshop lands on its term
     assert "workshop" in page.text.lower()
+    # its owl:versionIRI answers like its IRI; another version, or another path under it, does not exist
+    version = next(g.objects(URIRef("https://w3id.org/eventkg/ontology"), OWL.versionIRI))
+    r = client.get(str(version).replace("https://w3id.org/eventkg/", "/"), headers={"Accept": "text/turtle"})
+    assert r.status_code == 303 and r.headers["location"].endswith("/doc/ontology.ttl")
+    assert r.headers["vary"] == "Accept"
+    assert client.get("/ontology/9.9.9", headers={"Accept": "text/turtle"}).status_code == 404
     for doc in ("ontology", "shapes"):
         turtle = Graph().parse(data=client.get(f"/doc/{doc}.ttl").content, format="turtle")
         for ext in ("jsonld", "nt", "rdf"):

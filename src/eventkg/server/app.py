@@ -277,6 +277,20 @@ async def thing(request: Request) -> Response:
                     headers={"Location": target, "Vary": "Accept"}, media_type=content_type("text/plain"))
 
 
+async def ontology_version(request: Request) -> Response:
+    """The ontology's owl:versionIRI: 303 See Other to the ontology's document, as its IRI does (the
+    version served is the current one; any other path under /ontology/ is 404)."""
+    st = _state(request)
+    site = _site(request)
+    version = pages.version_iri(st.project)
+    if version is None or site.iri(f"ontology/{request.path_params['version']}") != version:
+        raise NotFound(f"no version of the ontology at {request.url.path}")
+    target = site.doc_url(site.iri("ontology"), _negotiated(request))
+    assert target is not None
+    return Response(f"See {target}\n", 303,
+                    headers={"Location": target, "Vary": "Accept"}, media_type=content_type("text/plain"))
+
+
 def _root(request: Request) -> str:
     return request.scope.get("root_path", "").strip("/")
 
@@ -1098,6 +1112,7 @@ def create_app(project: Project, options: Options | None = None, **kw: Any) -> S
         Route("/shapes", thing, methods=["GET"]),
         Route("/dataset", thing, methods=["GET"]),
         Route("/ontology/context.jsonld", context, methods=["GET"]),
+        Route("/ontology/{version}", ontology_version, methods=["GET"]),
         Route("/doc/{path:path}", document, methods=["GET"]),
         Route("/.well-known/void", void, methods=["GET"]),
         Route("/dumps/{name}", dump, methods=["GET"]),

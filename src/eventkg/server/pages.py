@@ -27,7 +27,7 @@ from rdflib.term import Node
 
 from ..export import canonical_ntriples, nquads_from_graphs, serialize_graph, trig_from_graphs
 from ..formats import RESULTS_FORMATS, rdf_format
-from ..namespaces import DCAT, DCTERMS, EKG, FOAF, OA, PREFIXES, RDF, RDFS, SCHEMA, SKOS, VOID, XSD
+from ..namespaces import DCAT, DCTERMS, EKG, FOAF, OA, OWL, PREFIXES, RDF, RDFS, SCHEMA, SKOS, VOID, XSD
 from ..project import Project
 from ..results import short
 from ..stats import distinct_triples
@@ -57,6 +57,13 @@ def _memo(project: Project, key: str, make: Any) -> Any:
         if key not in d:
             d[key] = make()
         return d[key]
+
+
+def version_iri(project: Project) -> str | None:
+    """The ontology's owl:versionIRI, if it has one."""
+    g = _file_graph(project, "ontology")
+    v = next((o for o in g.objects(None, OWL.versionIRI) if isinstance(o, URIRef)), None)
+    return str(v) if v is not None else None
 
 
 def _file_graph(project: Project, which: str) -> Graph:
