@@ -3,12 +3,13 @@ validators, HEAD, 404/406; the ontology, shapes, context, dataset description, d
 
 from __future__ import annotations
 
+import re
 import json
 
 import httpx
 import pytest
 from rdflib.compare import isomorphic
-from rdflib.namespace import OWL
+from rdflib.namespace import OWL, RDFS
 from rdflib import Dataset, Graph, URIRef
 
 from httpsite import DOCUMENT, RECORD, WORKSHOP, Running, client, site  # noqa: F401
@@ -184,6 +185,16 @@ def test_ontology(client: httpx.Client) -> None:
     page = client.get(r.headers["location"])
     assert page.headers["content-type"] == TYPES["html"]
     assert 'id="Workshop"' in page.text          # ontology#Workshop lands on its term
+    assert '<html lang="en">' in page.text and '<meta charset="utf-8">' in page.text
+    # every term of ours lands on its own section (ekg:Evidence and ekg:evidence apart), ids are unique, and
+    # the page's own #links land somewhere
+    ids = re.findall(r'\bid="([^"]+)"', page.text)
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    for term in g.subjects(RDFS.isDefinedBy, URIRef("https://w3id.org/eventkg/ontology")):
+        local = str(term).split("#", 1)[1]
+        section = page.text.split(f'id="{local}"', 1)[1].split('class="entity', 1)[0]
+        assert f"<code>{term}</code>" in section, local
+    assert set(re.findall(r'href="#([^"]+)"', page.text)) <= set(ids)
     assert "workshop" in page.text.lower()
     # its owl:versionIRI answers like its IRI; another version, or another path under it, does not exist
     version = next(g.objects(URIRef("https://w3id.org/eventkg/ontology"), OWL.versionIRI))

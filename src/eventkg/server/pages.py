@@ -365,7 +365,7 @@ def _graph_page(project: Project, site: Site, g: Graph, title: str, iri: str, in
 # -- the ontology, the shapes, the dataset ----------------------------------------------------------------
 
 def ontology_html(project: Project, base_url: str) -> str:
-    """The ontology's documentation: pyLODE's, with an anchor for every term's local name so that
+    """The ontology's documentation: pyLODE's, each term's section with its local name as id so that
     ``ontology#Term`` lands on it; our own page where pyLODE is missing or fails."""
     site = Site(project.settings.base_iri, base_url)
     path = project.settings.path(project.settings.ontology)
@@ -392,18 +392,25 @@ def ontology_html(project: Project, base_url: str) -> str:
         return _graph_page(project, site, _file_graph(project, "ontology"), "Ontology", project.settings.base_iri + "ontology")
     ns = project.settings.base_iri + "ontology#"
 
-    def anchor(m: re.Match[str]) -> str:
-        local = m.group(3)
-        return m.group(1) + (f'<a id="{html.escape(local)}"></a>' if local != m.group(2) else "")
-
-    doc = re.sub(r'(<div class="[^"]*entity[^"]*" id="([^"]*)">)(?=(?:(?!<div class="[^"]*entity).)*?<code>'
-                 + re.escape(ns) + r'([^<]+)</code>)', lambda m: anchor(m), doc, flags=re.S)
+    # pyLODE's ids are lower-cased and numbered on clashes (Evidence -> "evidence", evidence -> "evidence1");
+    # each of our terms' sections takes its local name as id instead, and pyLODE's own links follow.
+    ents = re.findall(r'<div class="[^"]*entity[^"]*" id="([^"]*)">(?:(?!<div class="[^"]*entity).)*?<code>'
+                      + re.escape(ns) + r'([^<]+)</code>', doc, flags=re.S)
+    others = set(re.findall(r'\bid="([^"]+)"', doc)) - {pid for pid, _ in ents}
+    renamed = {pid: local for pid, local in ents if pid != local and local not in others}
+    if renamed:
+        doc = re.sub(r'\b(id="|href="#)([^"]+)"',
+                     lambda m: f'{m.group(1)}{html.escape(renamed.get(m.group(2), m.group(2)))}"', doc)
     # links to our terms and documents go to this site
     doc = doc.replace(f'href="{project.settings.base_iri}', f'href="{site.base_url}')
     banner = (f'<div style="padding:.5em 1em;background:#eef;font:14px sans-serif">'
               f'<a href="{site.base_url}">eventkg</a> · this ontology as '
               + " · ".join(f'<a href="{site.doc_url(ns[:-1], v)}">{v.label}</a>' for v in RDF_VARIANTS)
               + "</div>")
+    # pyLODE names neither the page's language nor its encoding (the Content-Type does, but not a saved copy)
+    doc = re.sub(r"<html>", '<html lang="en">', doc, count=1)
+    if "<meta charset" not in doc:
+        doc = doc.replace("<head>", '<head>\n    <meta charset="utf-8">', 1)
     return doc.replace("<body>", "<body>" + banner, 1)
 
 
