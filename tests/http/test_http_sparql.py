@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 from rdflib import Graph
-from SPARQLWrapper import JSON, POST, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper import GET, JSON, JSONLD, POST, POSTDIRECTLY, TURTLE, URLENCODED, XML, SPARQLWrapper
 
 from httpsite import RECORD, SLOW, TOKEN, WORKSHOP, Running, client, site  # noqa: F401
 
@@ -390,6 +390,16 @@ def test_sparqlwrapper(site: Running) -> None:
     w.setQuery(ASK)
     w.setReturnFormat(JSON)
     assert w.query().convert()["boolean"] is True  # type: ignore[index]
+    # SPARQLWrapper's GET sends format= twice (json-ld, then a list of media types): any it names is taken
+    for method, rf, parser in ((GET, JSONLD, "json-ld"), (GET, TURTLE, "turtle"), (POSTDIRECTLY, JSONLD, "json-ld")):
+        w = SPARQLWrapper(site.url + "/sparql")
+        w.setMethod(GET if method == GET else POST)
+        w.setRequestMethod(URLENCODED if method == GET else POSTDIRECTLY)
+        w.setQuery(CONSTRUCT)
+        w.setReturnFormat(rf)
+        res = w.query()
+        body = res.response.read()
+        assert len(Graph().parse(data=body, format=parser)) > 20, (method, rf)
     bad = SPARQLWrapper(site.url + "/sparql")
     bad.setQuery("SELECT WHERE {")
     from SPARQLWrapper.SPARQLExceptions import QueryBadFormed

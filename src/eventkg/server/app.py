@@ -473,23 +473,34 @@ def _accepted(accept: str | None) -> tuple[str | None, str | None]:
             best_match(accept, [*RDF_TYPES, HTML], "text/turtle"))
 
 
+def _format_named(f: str) -> tuple[str | None, str | None]:
+    """The media types a ``format=`` value names for row results and for graph results (None: not one)."""
+    if f == "html":
+        return HTML, HTML
+    res_mt = rdf_mt = None
+    with contextlib.suppress(EventKGError):
+        res_mt = results_format(f).media_type
+    with contextlib.suppress(EventKGError):
+        rdf_mt = rdf_format(f).media_type if f != "xml" else rdf_format("rdfxml").media_type
+    return res_mt, rdf_mt
+
+
 def _choose(request: Request, form: str | None) -> tuple[dict[str, str], str | None, str | None]:
     """From ``format=`` or Accept: the format to write for each result kind, and the Content-Type to send for
     row results and for graph results (None where nothing acceptable is offered)."""
-    fmt = request.query_params.get("format")
+    # format= may be given more than once, or as a list (SPARQLWrapper sends "format=json-ld&format=
+    # application/ld+json,application/x-json+ld"): the first value we know decides.
+    given = [v.strip() for raw in request.query_params.getlist("format") for v in raw.split(",") if v.strip()]
+    fmt = given[0] if given else None
     accept = request.headers.get("accept")
-    res_mt: str | None
-    rdf_mt: str | None
-    if fmt:
-        f = fmt.lower()
-        res_mt = HTML if f == "html" else None
-        rdf_mt = HTML if f == "html" else None
-        if res_mt is None:
-            with contextlib.suppress(EventKGError):
-                res_mt = results_format(f).media_type
-            with contextlib.suppress(EventKGError):
-                rdf_mt = rdf_format(f).media_type if f != "xml" else rdf_format("rdfxml").media_type
-        if res_mt is None and rdf_mt is None:
+    res_mt: str | None = None
+    rdf_mt: str | None = None
+    if given:
+        for f in (v.lower() for v in given):
+            res_mt, rdf_mt = _format_named(f)
+            if res_mt or rdf_mt:
+                break
+        else:
             raise BadRequest(f"unknown format {fmt!r}")
     else:
         res_mt, rdf_mt = _accepted(accept)
