@@ -169,3 +169,15 @@ def test_participations_are_named_by_agent_and_role(client: httpx.Client, site: 
     for x, role in rows.rows:  # type: ignore[union-attr]
         shown = html.unescape(texts[str(x)])
         assert shown.endswith(f", {role}") and len(shown) > len(f", {role}"), (str(x), shown)
+
+
+def test_ids_are_unique_on_every_kind_of_page(client: httpx.Client) -> None:
+    """A fragment names one place: no page repeats an element id (the dataset page gave each dump's
+    #distribution the same one)."""
+    for url in ("/", PAGE, "/doc/dataset.html", "/doc/shapes.html", "/doc/ontology.html", "/sparql?query="
+                "SELECT%20*%20WHERE%20%7B%20%3Fs%20%3Fp%20%3Fo%20%7D%20LIMIT%203", DOCUMENT.replace(
+                    "https://w3id.org/eventkg/", "/doc/") + ".html", "/search?q=ASEAN"):
+        r = client.get(url, headers={"Accept": "text/html"})
+        assert r.status_code == 200, url
+        ids = re.findall(r'\bid="([^"]+)"', r.text)
+        assert len(ids) == len(set(ids)), (url, sorted({i for i in ids if ids.count(i) > 1}))

@@ -353,8 +353,12 @@ def _graph_page(project: Project, site: Site, g: Graph, title: str, iri: str, in
     labels = describe.labels(project.store, nodes, extra=g)
     terms = Terms(site, labels)
     sections = []
+    # a subject's fragment is its section's id (shapes#Shape lands on it), unless two subjects share it
+    # (the dumps' #distribution): ids are unique on a page
+    fragments = [str(s).rsplit("#", 1)[-1] for s in subjects if "#" in str(s)]
     for s in subjects:
-        sections.append({"id": str(s).rsplit("#", 1)[-1] if "#" in str(s) else "",
+        fragment = str(s).rsplit("#", 1)[-1] if "#" in str(s) else ""
+        sections.append({"id": fragment if fragments.count(fragment) == 1 else "",
                          "title": terms.name(s), "iri": str(s),
                          "types": [terms.link(t) for t in sorted(g.objects(s, RDF.type), key=str)],
                          "groups": _groups(s, quads, terms, {}, {}, skip=[RDF.type])})
