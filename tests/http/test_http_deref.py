@@ -226,6 +226,8 @@ def test_shapes_and_context(client: httpx.Client, site: Running) -> None:
     assert r.headers["content-type"] == "application/ld+json"
     assert "@context" in r.json()
     assert r.headers["access-control-allow-origin"] == "*"
+    assert "vary" not in r.headers   # one representation, whatever the Accept
+    assert client.get("/ontology/context.jsonld", headers={"Accept": "text/html"}).content == r.content
 
 
 def test_void_and_dcat(client: httpx.Client) -> None:

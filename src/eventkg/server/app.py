@@ -361,7 +361,7 @@ async def context(request: Request) -> Response:
     except OSError as e:
         raise NotFound("the JSON-LD context is not available") from e
     v = Variant("jsonld", "application/ld+json", "JSON-LD", rdf_format("jsonld"))
-    return document_response(request, body, v, location=None)
+    return document_response(request, body, v, location=None, negotiated=False)  # one representation
 
 
 async def sitemap(request: Request) -> Response:
