@@ -245,7 +245,12 @@ def test_void_and_dcat(client: httpx.Client) -> None:
     assert (ds, URIRef(VOID + "exampleResource"), URIRef(WORKSHOP)) in g
     assert (ds, URIRef(VOID + "vocabulary"), URIRef("https://w3id.org/eventkg/ontology")) in g
     assert (ds, URIRef(VOID + "vocabulary"), URIRef("https://schema.org/")) in g
-    assert len(list(g.objects(ds, URIRef(DCAT + "distribution")))) >= 3
+    dists = list(g.objects(ds, URIRef(DCAT + "distribution")))
+    assert len(dists) >= 3
+    for d in dists:  # described where its IRI leads (the dataset's document), its dump its download URL
+        assert str(d).startswith("https://w3id.org/eventkg/dataset#"), d
+        assert str(g.value(d, URIRef(DCAT + "downloadURL"))) in dumps
+        assert str(g.value(d, URIRef(DCAT + "mediaType"))).startswith("https://www.iana.org/assignments/media-types/")
     assert (None, URIRef(DCAT + "endpointURL"), URIRef(f"{client.base_url}/sparql")) in g
     assert client.get("/.well-known/void", headers={"Accept": "application/ld+json"}).headers["content-type"] == \
         "application/ld+json"

@@ -465,14 +465,15 @@ def dataset_graph(project: Project, base_url: str, *, allow_update: bool = False
     for name, file in DUMPS:
         f = rdf_format(name)
         url = URIRef(_dump_url(site, file))
-        dist = URIRef(_dump_url(site, file) + "#distribution")
+        # the distribution is part of the dataset's description (its IRI dereferences to it), the dump's URL
+        # its download URL
+        dist = URIRef(f"{s.base_iri}dataset#distribution-{f.name}")
         g.add((ds, VOID.dataDump, url))
         g.add((ds, DCAT.distribution, dist))
         g.add((dist, RDF.type, DCAT.Distribution))
         g.add((dist, DCTERMS.title, Literal(f"The whole graph in {f.label}", lang="en")))
         g.add((dist, DCAT.downloadURL, url))
         g.add((dist, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{f.media_type}")))
-        g.add((dist, DCTERMS["format"], Literal(f.media_type)))
     g.add((service, RDF.type, DCAT.DataService))
     g.add((service, DCTERMS.title, Literal("SPARQL 1.1 endpoint", lang="en")))
     g.add((service, DCAT.endpointURL, endpoint))
