@@ -404,7 +404,7 @@ def ontology_html(project: Project, base_url: str) -> str:
     renamed = {pid: local for pid, local in ents if pid != local and local not in others}
     if renamed:
         doc = re.sub(r'\b(id="|href="#)([^"]+)"',
-                     lambda m: f'{m.group(1)}{html.escape(renamed.get(m.group(2), m.group(2)))}"', doc)
+                     lambda m: f'{m.group(1)}{html.escape(renamed.get(m.group(2)) or str(m.group(2)))}"', doc)
     # links to our terms and documents go to this site
     doc = doc.replace(f'href="{project.settings.base_iri}', f'href="{site.base_url}')
     banner = (f'<div style="padding:.5em 1em;background:#eef;font:14px sans-serif">'
