@@ -147,7 +147,7 @@ def median_run(runs: list[dict[str, float]]) -> dict[str, float]:
     return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
 
 
-def run(seconds: float, clients: int, only: str | None = None, workers: tuple[int, ...] = (2, 1),
+def run(seconds: float, clients: int, only: str | None = None, workers: tuple[int, ...] = (1, 2),
         repeat: int = 3) -> tuple[list[Row], str]:
     """Each request kind sent to `eventkg serve` with each ``workers`` count and to `oxigraph serve`, in turn,
     ``repeat`` rounds; each server's medians."""
@@ -221,7 +221,8 @@ def section(rows: list[Row], seconds: float, clients: int, workers: tuple[int, .
              f"({time.strftime('%Y-%m-%d %H:%M')} UTC, {cpu} cores, Python {platform.python_version()}). "
              f"{clients} client processes, one keep-alive connection each, requests back to back for {seconds:g} s "
              "on loopback, on the same machine as the servers; `eventkg serve` (read-only, as `make serve` runs "
-             "it; 2 server processes by default) with each `--workers` count, and `oxigraph serve "
+             "it: `--workers` server processes, 1 by default, and a standby that takes connections only while they are "
+             "all busy) with each `--workers` count, and `oxigraph serve "
              "--union-default-graph` on the same quads, in the same run: for each request the servers in turn, "
              f"{repeat} rounds, each figure the median of its server's rounds (figures on this shared machine drift "
              "by a quarter from one 5-second window to the next).",
@@ -274,8 +275,8 @@ def main() -> None:
     ap.add_argument("--no-write", action="store_true", help="print only; leave docs/benchmarks.md alone")
     ap.add_argument("--only", metavar="TEXT", help="only the request kinds whose label has TEXT (implies --no-write)")
     ap.add_argument("--repeat", type=int, default=3, help="rounds per request kind (medians reported)")
-    ap.add_argument("--workers", default="2,1", metavar="N,N",
-                    help="the `eventkg serve --workers` counts to measure, each a server of its own (default 2,1)")
+    ap.add_argument("--workers", default="1,2", metavar="N,N",
+                    help="the `eventkg serve --workers` counts to measure, each a server of its own (default 1,2)")
     args = ap.parse_args()
     workers = tuple(int(n) for n in args.workers.split(","))
     rows, _ = run(args.seconds, args.clients, args.only, workers, args.repeat)

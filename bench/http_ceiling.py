@@ -163,8 +163,10 @@ def run(seconds: float, clients: int) -> list[tuple[str, dict[str, float]]]:
                                    "127.0.0.1:{port}", "--union-default-graph"]], "/query", "/query?query=ASK%7B%7D"),
         ]
         serve = [str(hb.BIN / "eventkg"), "--store", str(ours), "serve", "--port", "{port}"]
-        for label, extra in (("`eventkg serve` (read-only: 2 server processes, queries in their event loops)", []),
-                             ("`eventkg serve --workers 1` (read-only: 1 server process)", ["--workers", "1"]),
+        for label, extra in (("`eventkg serve` (read-only: 1 server process and the standby, queries in the event "
+                              "loop)", []),
+                             ("`eventkg serve --workers 2` (read-only: 2 server processes and the standby)",
+                              ["--workers", "2"]),
                              ("`eventkg serve --allow-update` (queries in 2 worker processes)",
                               ["--allow-update", "--token", "bench-token"])):
             servers.append((label, [serve + extra], "/sparql", "/sparql?query=ASK%7B%7D"))

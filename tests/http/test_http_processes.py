@@ -1,9 +1,12 @@
 """`eventkg serve` as users start it, read-only over an on-disk store: a supervisor and server processes that
-run their queries themselves. A query past the time limit is answered 503 and stopped by ending the process
-that ran it; another takes its place and the others go on serving."""
+run their queries themselves, and a standby process. A query past the time limit is answered 503 and stopped
+by ending the process that ran it; another takes its place and the others go on serving. The module's server
+runs two server processes (three with the standby), so that a URL is checked on more than one; the default
+(one and the standby) is started apart."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import signal
@@ -23,6 +26,7 @@ ASK = f"ASK {{ <{WORKSHOP}> a <https://schema.org/Event> }}"
 SELECT = f"SELECT ?name WHERE {{ <{WORKSHOP}> <https://schema.org/name> ?name }}"
 PROBLEM = "application/problem+json"
 JSON = {"Accept": "application/sparql-results+json"}
+PROCS = 3   # the module's server: --workers 2, and the standby
 
 
 def eventkg(*args: str) -> list[str]:
@@ -71,7 +75,16 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
     port = free_port()
     proc = subprocess.Popen(eventkg("--store", str(store), "serve", "--port", str(port), "--timeout", "2",
                                     "--workers", "2"), env=env, stderr=subprocess.PIPE, text=True)
-    url = f"http://127.0.0.1:{port}"
+    wait_serving(proc, url := f"http://127.0.0.1:{port}")
+    try:
+        yield Served(proc, url, store)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(30)
+
+
+def wait_serving(proc: subprocess.Popen[str], url: str) -> None:
     deadline = time.monotonic() + 60
     while True:
         try:
@@ -83,16 +96,10 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
             proc.kill()
             raise RuntimeError(f"eventkg serve did not start: {proc.stderr.read() if proc.stderr else ''}")
         time.sleep(0.1)
-    try:
-        yield Served(proc, url, store)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-            proc.wait(30)
 
 
 def test_serves_from_server_processes_that_hold_nothing_for_writing(served: Served) -> None:
-    kids = served.wait_children(2)
+    kids = served.wait_children(PROCS)
     with served.client() as c:
         r = c.get("/sparql", params={"query": SELECT}, headers=JSON)
         assert r.status_code == 200
@@ -104,7 +111,7 @@ def test_serves_from_server_processes_that_hold_nothing_for_writing(served: Serv
         r = c.post("/sparql", content="CLEAR ALL", headers={"Content-Type": "application/sparql-update",
                                                               "Authorization": f"Bearer {TOKEN}"})
         assert r.status_code == 403
-    assert served.wait_children(2) == kids
+    assert served.wait_children(PROCS) == kids
 
 
 def test_the_store_is_held_while_serving(served: Served) -> None:
@@ -118,7 +125,7 @@ def test_the_store_is_held_while_serving(served: Served) -> None:
 
 
 def test_a_query_past_the_limit_is_answered_503_and_stopped_with_its_process(served: Served) -> None:
-    before = served.wait_children(2)
+    before = served.wait_children(PROCS)
     answers: dict[str, object] = {}
 
     def slow() -> None:
@@ -151,7 +158,7 @@ def test_a_query_past_the_limit_is_answered_503_and_stopped_with_its_process(ser
     while time.monotonic() < deadline and all(alive(p) for p in before):
         time.sleep(0.05)
     assert not all(alive(p) for p in before)
-    after = served.wait_children(2)
+    after = served.wait_children(PROCS)
     assert len(after - before) == 1
     with served.client() as c:
         for _ in range(6):
@@ -164,20 +171,20 @@ def test_a_browser_gets_the_time_limit_as_a_page(served: Served) -> None:
     assert r.status_code == 503
     assert r.headers["content-type"].startswith("text/html")
     assert "time limit of 2 s" in r.text
-    served.wait_children(2)
+    served.wait_children(PROCS)
 
 
 def test_a_query_past_the_limit_by_post_and_by_head(served: Served) -> None:
-    served.wait_children(2)
+    served.wait_children(PROCS)
     with served.client() as c:
         r = c.post("/sparql", content=SLOW, headers={"Content-Type": "application/sparql-query", **JSON})
         assert r.status_code == 503 and r.json()["title"] == "Query timed out"
-    served.wait_children(2)
+    served.wait_children(PROCS)
     with served.client() as c:
         r = c.head("/sparql", params={"query": SLOW}, headers=JSON)
         assert r.status_code == 503 and r.content == b""
         assert r.headers["content-type"] == PROBLEM
-    served.wait_children(2)
+    served.wait_children(PROCS)
 
 
 def test_the_supervisor_gives_up_when_server_processes_cannot_start(tmp_path: Path) -> None:
@@ -189,14 +196,14 @@ def test_the_supervisor_gives_up_when_server_processes_cannot_start(tmp_path: Pa
 
     settings = load_settings(ROOT, env={}, store=str(tmp_path / "no-store-here"))
     t0 = time.monotonic()
-    assert supervise(settings, Options(timeout=2), "127.0.0.1", free_port(), 2) == 1
+    assert supervise(settings, Options(timeout=2), "127.0.0.1", free_port(), 1) == 1
     assert time.monotonic() - t0 < 60
 
 
 def test_every_process_gives_the_same_document(served: Served) -> None:
     """A URL gives the same bytes, ETag and Last-Modified whichever server process answers (new connections
     land on either), so one strong ETag names one representation and revalidation works."""
-    served.wait_children(2)
+    served.wait_children(PROCS)
     paths = ["/doc/ontology.html", "/doc/shapes.html", "/doc/ontology.ttl", "/doc/shapes.ttl", "/doc/dataset.ttl",
              "/doc/id/event/aichr-tip-workshop-2018.html", "/doc/id/event/aichr-tip-workshop-2018.jsonld",
              "/", "/.well-known/void", "/sitemap.xml", "/dumps/eventkg.ttl", "/dumps/eventkg.jsonld"]
@@ -216,8 +223,74 @@ def test_every_process_gives_the_same_document(served: Served) -> None:
                 assert c.get(path, headers={"If-Modified-Since": last_modified}).status_code == 304, path
 
 
+def sockets_of(pid: int) -> int:
+    n = 0
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        with contextlib.suppress(OSError):
+            n += os.readlink(fd).startswith("socket:")
+    return n
+
+
+def settled(pids: list[int], seconds: float = 30) -> dict[int, int]:
+    """Each process's count of sockets, once it has not changed for half a second."""
+    deadline = time.monotonic() + seconds
+    last = {p: sockets_of(p) for p in pids}
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = {p: sockets_of(p) for p in pids}
+        if now == last:
+            return now
+        last = now
+    raise AssertionError(f"socket counts did not settle: {last}")
+
+
+def test_by_default_one_process_serves_and_the_standby_takes_connections_only_while_it_is_busy(
+        tmp_path: Path) -> None:
+    """`eventkg serve` as `make serve` runs it: one server process takes the connections (the standby none),
+    and while it runs a slow query, a new connection is answered by the standby."""
+    store = tmp_path / "store"
+    subprocess.run(eventkg("--store", str(store), "load"), check=True, capture_output=True, timeout=300)
+    port = free_port()
+    proc = subprocess.Popen(eventkg("--store", str(store), "serve", "--port", str(port), "--timeout", "3"),
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        wait_serving(proc, url := f"http://127.0.0.1:{port}")
+        served = Served(proc, url, store)
+        kids = sorted(served.wait_children(2))
+        before = settled(kids)   # the standby may still be starting
+        clients = [served.client() for _ in range(4)]
+        for c in clients:   # four keep-alive connections, opened one after another
+            assert c.get("/sparql", params={"query": ASK}, headers=JSON).status_code == 200
+        grown = sorted(n - before[p] for p, n in settled(kids).items())
+        assert grown == [0, 4], grown          # all on one process; the standby took none
+        answers: dict[str, object] = {}
+
+        def slow() -> None:
+            answers["response"] = clients[0].get("/sparql", params={"query": SLOW}, headers=JSON)
+
+        t = threading.Thread(target=slow)
+        t.start()
+        time.sleep(0.5)
+        with served.client() as c:   # a new connection while the server process is busy
+            t0 = time.monotonic()
+            r = c.get("/sparql", params={"query": SELECT}, headers=JSON)
+            assert r.status_code == 200 and r.json()["results"]["bindings"]
+            assert time.monotonic() - t0 < 1.0
+        t.join(30)
+        assert isinstance(answers["response"], httpx.Response) and answers["response"].status_code == 503
+        for c in clients:
+            c.close()
+        served.wait_children(2)   # the busy one ended at the limit and was replaced
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
 def test_stopping_the_server_stops_every_process(served: Served) -> None:   # last: it stops the server
-    kids = served.wait_children(2)
+    kids = served.wait_children(PROCS)
     served.proc.send_signal(signal.SIGTERM)
     assert served.proc.wait(30) == 0
     deadline = time.monotonic() + 10

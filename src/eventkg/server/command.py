@@ -22,15 +22,16 @@ from ..errors import EventKGError
               help="Bearer token that writes must carry (or EVENTKG_SERVER_TOKEN).")
 @click.option("--allow-service", is_flag=True,
               help="Let queries call other SPARQL endpoints (SERVICE); off, the server sends no request a client names.")
-@click.option("--workers", type=int, default=2, show_default=True,
+@click.option("--workers", type=int, metavar="N",
               help="Processes that run queries, each one at a time, so that a query can be stopped at the time "
-                   "limit: server processes of their own on a read-only server over an on-disk store, query "
-                   "workers beside the server otherwise.")
+                   "limit. A read-only server over an on-disk store: N server processes take connections "
+                   "(default 1), and one more, a standby, takes them only while those are all busy. Otherwise: "
+                   "N query workers beside the server (default 2).")
 @click.option("--max-body", type=int, default=5 * 1024 * 1024, show_default=True, metavar="BYTES",
               help="Largest request body accepted.")
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, base_url: str | None, timeout: float | None,
-          row_limit: int | None, allow_update: bool, token: str | None, allow_service: bool, workers: int,
+          row_limit: int | None, allow_update: bool, token: str | None, allow_service: bool, workers: int | None,
           max_body: int) -> None:
     """Serve the graph over HTTP: SPARQL 1.1 at /sparql, every IRI dereferenceable, HTML pages, records API."""
     import uvicorn
@@ -39,10 +40,13 @@ def serve(ctx: click.Context, host: str, port: int, base_url: str | None, timeou
 
     project = ctx.ensure_object(dict)["project"]
     s = project.settings
+    processes = not allow_update and not s.store_is_memory and not s.store_is_remote
+    if workers is None:
+        workers = 1 if processes else 2
+    processes = processes and workers > 0
     opts = Options(base_url=base_url, timeout=timeout if timeout is not None else s.timeout,
                    row_limit=row_limit if row_limit is not None else s.row_limit, allow_update=allow_update,
                    token=token, workers=workers, max_body=max_body, allow_service=allow_service)
-    processes = not allow_update and workers > 0 and not s.store_is_memory and not s.store_is_remote
     try:
         app = None if processes else create_app(project, opts)
         location = project.store.info.location   # opened here, and held while the server runs
@@ -51,7 +55,7 @@ def serve(ctx: click.Context, host: str, port: int, base_url: str | None, timeou
     click.echo(f"eventkg: serving {location} at http://{host}:{port}/ "
                f"(base IRI {s.base_iri} -> {base_url or 'this address'}; "
                f"{'read-write' if allow_update else 'read-only'}; query limit {opts.timeout:g} s, "
-               f"{opts.row_limit} rows" + (f"; {workers} server processes" if processes else "") + ")", err=True)
+               f"{opts.row_limit} rows" + (f"; {workers} server process{'es' if workers > 1 else ''} and a standby" if processes else "") + ")", err=True)
     if processes:
         from .processes import supervise
 

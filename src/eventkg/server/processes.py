@@ -2,10 +2,17 @@
 
 The supervisor (``supervise``, the process `eventkg serve` runs in) holds the store open, binds the listening
 socket and starts ``--workers`` server processes (``python -m eventkg.server.processes``) that share the
-socket. Each opens the store read-only and serves the whole app with its queries run in its own event loop
-(``pool.InProcessRunner``): no round trip to a query worker. A query past the time limit is answered 503 by
-the process's watchdog, which then ends the process (the only way to stop a query Oxigraph is running); the
-supervisor starts a fresh one in its place, and meanwhile the others go on accepting connections.
+socket, and one standby process. Each opens the store read-only and serves the whole app with its queries
+run in its own event loop (``pool.InProcessRunner``): no round trip to a query worker. A query past the time
+limit is answered 503 by the process's watchdog, which then ends the process (the only way to stop a query
+Oxigraph is running); the supervisor starts a fresh one in its place.
+
+The standby does not listen: it looks at the socket's queue every few milliseconds and takes the
+connections found waiting twice in a row, which happens only when every server process is busy (a slow
+query, or one ended at the limit and not yet replaced). So the site answers new connections while a query
+runs, yet in the common case one process serves them all: two processes sharing the work each run out of
+it, sleep and are woken for every request, which costs more CPU per request than the queries themselves
+(docs/benchmarks.md).
 
 A server process gets its settings and options as a pickle on its standard input, and ends when that pipe
 closes (the supervisor is gone).
@@ -13,10 +20,13 @@ closes (the supervisor is gone).
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import functools
 import logging
 import os
 import pickle
+import select
 import signal
 import socket
 import struct
@@ -37,14 +47,19 @@ FAILURES = 3        # server processes in a row that end on their own within STA
 STARTUP = 20.0
 
 
+STANDBY_POLL = 0.005  # seconds between the standby's looks at the listening queue
+
+
 class _Child:
-    def __init__(self, proc: subprocess.Popen[bytes]) -> None:
+    def __init__(self, proc: subprocess.Popen[bytes], standby: bool) -> None:
         self.proc = proc
+        self.standby = standby
         self.started = time.monotonic()
 
 
-def supervise(settings: Settings, options: Any, host: str, port: int, processes: int) -> int:
-    """Serve until SIGINT or SIGTERM with ``processes`` server processes; returns the exit status."""
+def supervise(settings: Settings, options: Any, host: str, port: int, processes: int, standby: bool = True) -> int:
+    """Serve until SIGINT or SIGTERM with ``processes`` server processes (and a standby one); returns the exit
+    status."""
     if not log.handlers and not logging.getLogger().handlers:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter("eventkg: %(message)s"))
@@ -52,21 +67,23 @@ def supervise(settings: Settings, options: Any, host: str, port: int, processes:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET   # as uvicorn binds an IPv6 address
     sock = socket.create_server((host, port), family=family, backlog=2048)
     sock.set_inheritable(True)
-    config = pickle.dumps({"settings": settings, "options": replace(options, in_process=True),
-                           "fd": sock.fileno()}, protocol=pickle.HIGHEST_PROTOCOL)
-    config = _LENGTH.pack(len(config)) + config
+    configs = {}
+    for role in (False, True):
+        config = pickle.dumps({"settings": settings, "options": replace(options, in_process=True),
+                               "fd": sock.fileno(), "standby": role}, protocol=pickle.HIGHEST_PROTOCOL)
+        configs[role] = _LENGTH.pack(len(config)) + config
     children: dict[int, _Child] = {}
     stopping: list[int] = []
     failures = 0
     gave_up = False
 
-    def spawn() -> None:
+    def spawn(standby: bool) -> None:
         proc = subprocess.Popen([sys.executable, "-m", "eventkg.server.processes"], stdin=subprocess.PIPE,
                                 pass_fds=(sock.fileno(),), start_new_session=True)
         assert proc.stdin is not None
-        proc.stdin.write(config)
+        proc.stdin.write(configs[standby])
         proc.stdin.flush()   # left open: the process ends when it closes
-        children[proc.pid] = _Child(proc)
+        children[proc.pid] = _Child(proc, standby)
 
     def on_signal(signum: int, frame: Any) -> None:
         if not stopping:
@@ -78,7 +95,9 @@ def supervise(settings: Settings, options: Any, host: str, port: int, processes:
     old = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         for _ in range(max(1, processes)):
-            spawn()
+            spawn(False)
+        if standby:
+            spawn(True)
         stop_by: float | None = None
         while children:
             if stopping and stop_by is None:
@@ -110,7 +129,7 @@ def supervise(settings: Settings, options: Any, host: str, port: int, processes:
                     gave_up = True
                     on_signal(signal.SIGTERM, None)
                     continue
-            spawn()
+            spawn(child.standby)
         return 1 if gave_up else 0
     finally:
         for s, h in old.items():
@@ -151,9 +170,69 @@ def main() -> None:
     store = EmbeddedStore.read_only(settings.path(settings.store))
     app = create_app(Project(settings, store), config["options"])
     sock = socket.socket(fileno=config["fd"])
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, http=http_protocol(),
-                                           lifespan="on"))
-    server.run(sockets=[sock])
+    uconfig = uvicorn.Config(app, log_level="warning", access_log=False, http=http_protocol(), lifespan="on")
+    if config.get("standby"):
+        _Standby(uconfig, sock).run(sockets=[])
+    else:
+        uvicorn.Server(uconfig).run(sockets=[sock])
+
+
+def _standby_server() -> type:
+    import uvicorn
+
+    class Standby(uvicorn.Server):
+        """A uvicorn server that does not listen: it takes the connections that wait in the shared queue
+        (seen there at two looks in a row), which only happens while every server process is busy."""
+
+        def __init__(self, config: Any, listener: socket.socket) -> None:
+            super().__init__(config)
+            self.listener = listener
+            self.watcher: asyncio.Task[None] | None = None
+
+        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+            await super().startup(sockets=[])
+            # uvicorn's own protocol factory, as its startup makes it for a listening socket
+            protocol: Any = self.config.http_protocol_class
+            factory = functools.partial(protocol, config=self.config, server_state=self.server_state,
+                                        app_state=self.lifespan.state)
+            self.watcher = asyncio.get_running_loop().create_task(self.take_waiting(factory))
+
+        async def take_waiting(self, factory: Any) -> None:
+            loop = asyncio.get_running_loop()
+            poll = select.poll()
+            poll.register(self.listener.fileno(), select.POLLIN)
+            waiting = False
+            while not self.should_exit:
+                await asyncio.sleep(STANDBY_POLL)
+                if not poll.poll(0):
+                    waiting = False
+                    continue
+                if not waiting:   # give the server processes their chance first
+                    waiting = True
+                    continue
+                waiting = False
+                while True:
+                    try:
+                        conn, _ = self.listener.accept()
+                    except OSError:   # BlockingIOError: another process took it
+                        break
+                    conn.setblocking(False)
+                    with contextlib.suppress(OSError):
+                        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                    await loop.connect_accepted_socket(factory, conn)
+
+        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+            if self.watcher is not None:
+                self.watcher.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await self.watcher
+            await super().shutdown(sockets=sockets)
+
+    return Standby
+
+
+def _Standby(config: Any, listener: socket.socket) -> Any:  # noqa: N802 - a class made on first use
+    return _standby_server()(config, listener)
 
 
 if __name__ == "__main__":
