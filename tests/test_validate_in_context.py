@@ -1,0 +1,86 @@
+"""Validating new records in the store's context, with the project's shapes: every constraint of a shape
+applies, nested ones (sh:or, sh:not members) included, whether the value is a literal, a node the new
+record describes, or a node only the store describes. Records come from the benchmark's generator, a
+new one of them made faulty by hand."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from eventkg.formats import rdf_format
+from eventkg.load import records_from_bytes
+from eventkg.store import EmbeddedStore
+from eventkg.validate import Validator
+
+ROOT = Path(__file__).resolve().parents[1]
+ID = "https://w3id.org/eventkg/id/"
+
+
+@pytest.fixture(scope="module")
+def setting() -> tuple[Any, Validator, EmbeddedStore, str]:
+    spec = importlib.util.spec_from_file_location("bench_generate", ROOT / "bench" / "generate.py")
+    assert spec and spec.loader
+    gen = importlib.util.module_from_spec(spec)
+    sys.modules["bench_generate"] = gen
+    spec.loader.exec_module(gen)
+    validator = Validator.from_files(ROOT / "ontology" / "shapes.ttl", ROOT / "ontology" / "ontology.ttl")
+    g = gen.Generator(0, 6)
+    store = EmbeddedStore(None)
+    for rec in (g.ref.record, g.record(0)[0], g.record(1)[0]):
+        store.put_records(records_from_bytes(gen.turtle(rec).encode(), rdf_format("turtle"), f"{rec.slug}.ttl"))
+    return gen, validator, store, gen.turtle(g.record(2)[0])
+
+
+def check(setting: tuple[Any, Validator, EmbeddedStore, str], text: str) -> Any:
+    _, validator, store, _ = setting
+    return validator.validate(records_from_bytes(text.encode(), rdf_format("turtle"), "new.ttl"), store)
+
+
+def test_the_new_record_as_generated_conforms(setting) -> None:  # type: ignore[no-untyped-def]
+    report = check(setting, setting[3])
+    assert report.conforms, report.text()
+
+
+def test_a_date_that_is_no_date_is_refused(setting) -> None:  # type: ignore[no-untyped-def]
+    text = setting[3]
+    assert '"2026-11-27"^^xsd:date' in text
+    report = check(setting, text.replace('"2026-11-27"^^xsd:date', '"yesterday"', 1))
+    assert not report.conforms
+    [result] = [r for r in report.violations if r.value == '"yesterday"']
+    assert result.shape == "ekgsh:Dates-datatype" and result.focus_node == "record:synthetic-000002"
+    assert result.path == "(schema:startDate|schema:endDate|schema:dateCreated|dcterms:modified)"
+
+
+def test_a_supporter_the_store_describes_as_a_place_is_refused(setting) -> None:  # type: ignore[no-untyped-def]
+    text, store = setting[3], setting[2]
+    places = store.query("SELECT ?p WHERE { ?p a <https://schema.org/Place> }").rows  # type: ignore[union-attr]
+    place = next(str(p)[len(ID):] for (p,) in places if str(p)[len(ID):] not in text)  # only the store's
+    report = check(setting, text + f"\n<event/synthetic-000002> schema:sponsor <{place}> .\n")
+    assert not report.conforms
+    assert any(r.shape == "ekgsh:Event-sponsor" and r.value == f"id:{place}" for r in report.violations), \
+        report.text()
+
+
+def test_a_participation_with_a_place_for_agent_is_refused(setting) -> None:  # type: ignore[no-untyped-def]
+    text, store = setting[3], setting[2]
+    places = store.query("SELECT ?p WHERE { ?p a <https://schema.org/Place> }").rows  # type: ignore[union-attr]
+    place = next(str(p)[len(ID):] for (p,) in places if str(p)[len(ID):] not in text)
+    part = next(line.split()[0] for line in text.splitlines() if line.startswith("<participation/"))
+    assert f"\n{part}\n" in text
+    report = check(setting, text + f"\n{part} ekg:agent <{place}> .\n")
+    assert any(r.shape == "ekgsh:Participation-agent" and r.value == f"id:{place}" for r in report.violations), \
+        report.text()
+
+
+def test_blank_nodes_of_a_record_are_checked_too(setting) -> None:  # type: ignore[no-untyped-def]
+    """A place written as a blank node: checked like any node the record describes, no crash."""
+    text = setting[3]
+    report = check(setting, text + '\n<event/synthetic-000002> schema:location [ a schema:Place ; '
+                                   'schema:name "Somewhere" ; schema:containedInPlace "not a place" ] .\n')
+    assert not report.conforms
+    assert any(r.focus_node.startswith("_:") for r in report.violations), report.text()
