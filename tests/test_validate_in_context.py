@@ -84,3 +84,19 @@ def test_blank_nodes_of_a_record_are_checked_too(setting) -> None:  # type: igno
                                    'schema:name "Somewhere" ; schema:containedInPlace "not a place" ] .\n')
     assert not report.conforms
     assert any(r.focus_node.startswith("_:") for r in report.violations), report.text()
+
+
+def test_a_record_that_restates_a_stored_node_is_checked_with_all_the_store_says_of_it(  # type: ignore[no-untyped-def]
+        setting) -> None:
+    """A second start date for an event another record describes: the event then has two, which its shape
+    refuses (the store's triples about a node the new record describes are part of the context)."""
+    text = setting[3]
+    report = check(setting, text + '\n<event/synthetic-000000> schema:startDate "2001-01-01"^^xsd:date .\n')
+    assert any(r.focus_node == "id:event/synthetic-000000" and r.path == "schema:startDate"
+               and r.shape != "ekgsh:WholeGraphShape" for r in report.violations), report.text()
+    # restating what the store already says, literally, is no second value
+    stored = setting[2].query("SELECT ?d WHERE { <https://w3id.org/eventkg/id/event/synthetic-000000> "
+                              "<https://schema.org/startDate> ?d }").rows[0][0]  # type: ignore[union-attr]
+    report = check(setting, text + f'\n<event/synthetic-000000> schema:startDate "{stored}"^^xsd:date .\n')
+    assert not any(r.focus_node == "id:event/synthetic-000000" and r.shape != "ekgsh:WholeGraphShape"
+                   for r in report.violations), report.text()

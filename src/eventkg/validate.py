@@ -232,6 +232,18 @@ def _result(res: Any) -> Result:
     return out
 
 
+def _same_value(a: Node, b: Node) -> bool:
+    """The same term, or literals of the same value (``"19"^^xsd:integer`` and ``"19"^^xsd:nonNegativeInteger``)."""
+    if a == b:
+        return True
+    if isinstance(a, Literal) and isinstance(b, Literal):
+        try:
+            return bool(a.eq(b))
+        except TypeError:
+            return False
+    return False
+
+
 class _FocusSetValidator(_ShaclValidator):
     """pySHACL's validator, checking only the ``keep`` nodes among those each shape targets.
 
@@ -291,32 +303,40 @@ class Validator:
     def context(self, records: Sequence[Record], store: Store | None, exclude: Iterable[str] = ()) -> Graph:
         """The part of the store the shapes reach from the records:
 
-        1. every triple about each IRI the records reference but do not describe (the types and labels that
-           ``sh:class`` and the like check);
+        1. every triple about each IRI the records reference (the types and labels that ``sh:class`` and the
+           like check), and about each IRI they describe: a record that restates another record's node (a
+           second start date for an event already in the store) is checked against all the store says of it;
         2. the assertions about those IRIs (``rdf:subject``), which the whole-graph checks look for behind
            every fact in the data graph, these included.
 
-        Nodes a record describes are taken as the record states them: the store gives literals back
-        normalised (Oxigraph stores ``xsd:nonNegativeInteger`` as ``xsd:integer``), so their stored copies
-        would clash with the record's own. ``exclude``: records whose stored versions are left out (they are
-        being replaced)."""
+        A stored triple that a record restates is taken as the record states it: the store gives literals
+        back normalised (Oxigraph stores ``xsd:nonNegativeInteger`` as ``xsd:integer``), so its stored copy
+        would be a second value beside the record's own. ``exclude``: records whose stored versions are left
+        out (they are being replaced)."""
         if store is None:
             return Graph()
         described: set[str] = set()
         referenced: set[str] = set()
+        stated: dict[tuple[Node, Node], list[Node]] = {}
+        conv = terms.memo_to_rdflib()
         for r in records:
             for t in r.triples:
                 if isinstance(t.subject, ox.NamedNode):
                     described.add(t.subject.value)
+                    stated.setdefault((conv(t.subject), conv(t.predicate)), []).append(conv(t.object))
                 if isinstance(t.object, ox.NamedNode):
                     referenced.add(t.object.value)
-        wanted = sorted(referenced - described)
         out = Graph()
-        if not wanted:
+        if not described and not referenced:
             return out
         skip = set(exclude)
         graphs = [g for g in store.records() if g not in skip] if skip else None
-        out += self._about(store, wanted, graphs)
+        for s_, p_, o_ in self._about(store, sorted(described), graphs):
+            if not any(_same_value(o_, mine) for mine in stated.get((s_, p_), ())):
+                out.add((s_, p_, o_))
+                if isinstance(o_, URIRef):
+                    referenced.add(str(o_))   # what the store says of them points further
+        out += self._about(store, sorted(referenced - described), graphs)
         subjects = sorted({str(s) for s in out.subjects() if isinstance(s, URIRef)})
         out += self._about(store, subjects, graphs, via=_RDF_SUBJECT)
         return out
