@@ -505,3 +505,23 @@ def test_outside_a_project_the_error_says_so(tmp_path: Path, monkeypatch: pytest
     r = CliRunner().invoke(cli, ["--store", "memory", "validate", "record.ttl"], obj={},
                            env={"EVENTKG_PROJECT": str(ROOT)})
     assert r.exit_code == 0, r.output
+
+
+def test_graphs_that_are_no_records_are_refused(loaded_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """validate and add take records only: a file without a record node (its name has spaces), a graph named
+    outside record/, the ontology's graph; remove does not take the ontology either. Nothing changes."""
+    before = loaded_cli("export", "--format", "nq").output
+    text = RECORD_FILES[0].read_text(encoding="utf-8")
+    no_node = tmp_path / "My File (draft).ttl"
+    no_node.write_text(re.sub(r"\s+a ekg:Record\s*;", " ", text, count=1), encoding="utf-8")
+    onto = tmp_path / "onto.trig"
+    onto.write_text("<https://w3id.org/eventkg/ontology> { <https://w3id.org/eventkg/ontology> a "
+                    "<http://www.w3.org/2002/07/owl#Ontology> . }\n", encoding="utf-8")
+    for f, words in ((no_node, "no node typed ekg:Record"), (onto, "no record's name")):
+        for cmd in (["validate"], ["add", "--replace"]):
+            r = loaded_cli(*cmd, str(f))
+            assert r.exit_code == 2, (cmd, f, r.output)
+            assert words in r.output and "Traceback" not in r.output, r.output
+    r = loaded_cli("remove", "https://w3id.org/eventkg/ontology")
+    assert r.exit_code != 0 and "no record" in r.output, r.output
+    assert loaded_cli("export", "--format", "nq").output == before

@@ -127,7 +127,8 @@ def validate(ctx: click.Context, files: tuple[Path, ...], fmt: str | None, repor
     Exit status: 0 conforms, 1 does not conform, 2 cannot read the input."""
     p = _project(ctx)
     recs = _read(ctx, files, fmt)
-    report = _run(lambda: records_mod.check(recs, p.validator, p.reader, replace=replace))
+    report = _run(lambda: records_mod.check(recs, p.validator, p.reader, replace=replace,
+                                                    base_iri=p.settings.base_iri))
     if report_format == "json":
         click.echo(report.to_json())
     elif report_format == "turtle":
@@ -153,7 +154,7 @@ def add(ctx: click.Context, files: tuple[Path, ...], fmt: str | None, replace: b
     p = _project(ctx)
     recs = _read(ctx, files, fmt)
     try:
-        res = records_mod.add(p.store, recs, p.validator, replace=replace)
+        res = records_mod.add(p.store, recs, p.validator, replace=replace, base_iri=p.settings.base_iri)
     except NotConformingError as e:
         click.echo(e.report.text())   # the report once, on stdout; the error line says what happened
         raise CLIError(e, f"{e.source}: does not conform; nothing was written") from e
@@ -176,7 +177,7 @@ def remove(ctx: click.Context, iri: str) -> None:
         full = queries_mod.expand_iri(iri)
     except EventKGError as e:
         raise CLIError(e, f"{iri!r} is not a record's IRI (give its IRI or record:SLUG)") from e
-    dangling = _run(lambda: records_mod.remove(p.store, full))
+    dangling = _run(lambda: records_mod.remove(p.store, full, p.settings.base_iri))
     click.echo(f"Removed <{full}>")
     for g, xs in dangling.items():
         more = f" and {len(xs) - 3} more" if len(xs) > 3 else ""

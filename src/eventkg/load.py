@@ -16,6 +16,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
+from urllib.parse import quote
 
 import pyoxigraph as ox
 import yaml
@@ -159,8 +160,12 @@ def record_iri_for(triples: list[ox.Triple] | list[ox.Quad], source: str, base_i
                                     "or use a quad format (TriG, N-Quads) with one named graph each")
         if found:
             return found[0]
-    stem = Path(source).name.split(".")[0] or "record"
-    return f"{base_iri}record/{stem}"
+    return _fallback_iri(Path(source).name, base_iri)
+
+
+def _fallback_iri(name: str, base_iri: str) -> str:
+    """``record/`` + the file's stem, made a valid IRI (``My file.ttl``: ``record/My%20file``)."""
+    return f"{base_iri}record/{quote(name.split('.')[0] or 'record', safe='')}"
 
 
 def records_from_bytes(data: bytes, fmt: RdfFormat, source: str, *, context: dict[str, Any] | None = None,
@@ -216,10 +221,15 @@ def scan_record_iri(path: Path, fmt: RdfFormat, base_iri: str = BASE_IRI) -> str
         raise syntax_error(str(path), e) from e
     if ontology:
         return ontology
-    return f"{base_iri}record/{path.name.split('.')[0]}"
+    return _fallback_iri(path.name, base_iri)
+
+
+def declared_records(triples: Iterable[ox.Triple | ox.Quad]) -> list[str]:
+    """The IRIs of the nodes typed ``ekg:Record``."""
+    return _declared(triples, RECORD_CLASS)
 
 
 __all__ = [
-    "Record", "syntax_error", "iter_files", "read_context", "parse_quads", "record_iri_for", "records_from_bytes",
+    "declared_records", "Record", "syntax_error", "iter_files", "read_context", "parse_quads", "record_iri_for", "records_from_bytes",
     "records_from_file", "scan_record_iri",
 ]

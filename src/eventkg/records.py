@@ -12,7 +12,7 @@ from rdflib import URIRef
 
 from .errors import LoadError, NotConformingError, RecordNotFound
 from .formats import RdfFormat, format_for_path
-from .load import Record, iter_files, records_from_bytes, records_from_file, scan_record_iri
+from .load import Record, declared_records, iter_files, records_from_bytes, records_from_file, scan_record_iri
 from .namespaces import BASE_IRI
 from .store.base import Boolean, Rows, Store
 from .validate import ValidationReport, Validator
@@ -39,38 +39,54 @@ def read_records(paths: Sequence[str | Path], *, fmt: str | None = None, context
     return out
 
 
+def named_as_records(records: Sequence[Record], base_iri: str = BASE_IRI) -> None:
+    """What makes a graph a record, before any shape: it is named ``{base_iri}record/NAME`` (the ontology and
+    any other graph come from the project, not from intake), and it holds the one ``ekg:Record`` node of
+    that name, which carries the record's title, licence and source. Raises LoadError naming the file."""
+    prefix = f"{base_iri}record/"
+    for r in records:
+        if not r.iri.startswith(prefix) or r.iri == prefix:
+            raise LoadError(r.source, f"<{r.iri}> is no record's name: records are named {prefix}NAME (the graph "
+                                      "name in TriG or N-Quads, else the node typed ekg:Record)")
+        declared = declared_records(r.triples)
+        if not declared:
+            raise LoadError(r.source, f"the record <{r.iri}> has no node typed ekg:Record: a record names itself "
+                                      f"(<{r.iri}> a ekg:Record) and gives its title, licence and source")
+        if declared != [r.iri]:
+            raise LoadError(r.source, f"the graph <{r.iri}> holds the record node(s) "
+                                      f"{', '.join('<' + d + '>' for d in declared)}: a record's graph is named "
+                                      "by its one ekg:Record node")
+
+
 def check(records: Sequence[Record], validator: Validator, store: Store | None, *,
-          replace: bool = False) -> ValidationReport:
-    """Validate records in the context of ``store`` (a value, never an exception)."""
+          replace: bool = False, base_iri: str = BASE_IRI) -> ValidationReport:
+    """Validate records in the context of ``store``: the report, a value. Raises LoadError for a graph that
+    is not named as a record (``named_as_records``)."""
+    named_as_records(records, base_iri)
     return validator.validate(records, store, replacing=replace)
 
 
-def add(store: Store, records: Sequence[Record], validator: Validator, *, replace: bool = False) -> WriteResult:
+def add(store: Store, records: Sequence[Record], validator: Validator, *, replace: bool = False,
+        base_iri: str = BASE_IRI) -> WriteResult:
     """Validate and write records, each as its own named graph, all or none.
-    Raises NotConformingError (with the report), RecordError (exists and not ``replace``), StoreError."""
-    report = check(records, validator, store, replace=replace)
+    Raises LoadError (not named as a record), NotConformingError (with the report), RecordError (exists and
+    not ``replace``), StoreError."""
+    report = check(records, validator, store, replace=replace, base_iri=base_iri)
     if not report.conforms:
         raise NotConformingError(", ".join(sorted({r.source for r in records})), report)
     store.put_records(records, replace=replace)
     return WriteResult(list(records), report)
 
 
-def add_body(store: Store, body: bytes, fmt: RdfFormat, validator: Validator, *, source: str = "request body",
-             replace: bool = False, context: dict[str, Any] | None = None,
-             expect_iri: str | None = None) -> WriteResult:
-    """Like ``add``, for a request body. With ``expect_iri``, the body must hold exactly that record."""
-    records = records_from_bytes(body, fmt, source, context=context)
-    if expect_iri is not None and [r.iri for r in records] != [expect_iri]:
+def remove(store: Store, iri: str, base_iri: str = BASE_IRI) -> dict[str, list[str]]:
+    """Remove one record. Returns what other records still point to that the store no longer describes
+    (record IRI -> those IRIs): they may no longer conform. Raises RecordNotFound, RecordError (a graph that
+    is no record, such as the ontology's: it comes from the project)."""
+    if not iri.startswith(f"{base_iri}record/"):
         from .errors import RecordError
 
-        raise RecordError(f"{source}: holds {', '.join('<' + r.iri + '>' for r in records)}, "
-                          f"not the record <{expect_iri}> named by the request")
-    return add(store, records, validator, replace=replace)
-
-
-def remove(store: Store, iri: str) -> dict[str, list[str]]:
-    """Remove one record. Returns what other records still point to that the store no longer describes
-    (record IRI -> those IRIs): they may no longer conform. Raises RecordNotFound."""
+        raise RecordError(f"<{iri}> is no record (records are named {base_iri}record/NAME); the ontology's graph "
+                          "comes from the project's file and changes with `eventkg load`")
     if not store.has_record(iri):
         raise RecordNotFound(iri)
     rec = URIRef(iri)
@@ -144,4 +160,4 @@ def rebuild(store: Store, paths: Sequence[str | Path], *, ontology: Path | None 
     return {"files": len(files), "bytes": sum(f.stat().st_size for f in files)}
 
 
-__all__ = ["WriteResult", "read_records", "check", "add", "add_body", "remove", "rebuild"]
+__all__ = ["WriteResult", "read_records", "check", "add", "named_as_records", "remove", "rebuild"]

@@ -165,6 +165,24 @@ def test_bad_bodies(c: httpx.Client) -> None:
     r = c.post("/sparql", content="SELECT * WHERE { ?s ?p ?o } #" + "z" * 30_000,
                headers={"Content-Type": "application/sparql-query"})
     assert r.status_code == 413
+    # graphs that are no records: 400 naming why, nothing written (a body without a record node, a graph
+    # named outside record/, the ontology's graph)
+    before = c.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"},
+                   headers={"Accept": "text/csv"}).text
+    no_node = GOOD.replace("<https://w3id.org/eventkg/record/http-test> a ekg:Record ;",
+                           "<https://w3id.org/eventkg/record/http-test>")
+    trig = {"Content-Type": "application/trig", **AUTH}
+    for body, headers, words in (
+            (no_node, TTL, "no node typed ekg:Record"),
+            ("\n".join(GOOD.splitlines()[:6]) + "\n<http://example.org/elsewhere> {\n"
+             + "\n".join(GOOD.split("\n<topic", 1)[0].splitlines()[6:]) + "\n}\n", trig, "no record's name"),
+            ("<https://w3id.org/eventkg/ontology> { <https://w3id.org/eventkg/ontology> a "
+             "<http://www.w3.org/2002/07/owl#Ontology> . }", trig, "no record's name")):
+        r = c.post("/records", content=body, headers=headers)
+        assert r.status_code == 400, (r.status_code, r.text)
+        assert words in r.json()["detail"], r.json()
+    assert c.get("/sparql", params={"query": "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"},
+                 headers={"Accept": "text/csv"}).text == before
 
 
 def test_errors_render_as_pages_for_browsers(c: httpx.Client) -> None:

@@ -38,7 +38,7 @@ def proj(tmp_path: Path) -> Path:
     (tmp_path / "context.jsonld").write_text('{"@context": {}}', encoding="utf-8")
     (tmp_path / "queries").mkdir()
     (tmp_path / "eventkg.toml").write_text(
-        'store = "store"\ndata = ["data"]\nontology = "ontology.ttl"\nshapes = "shapes.ttl"\n'
+        f'base_iri = "{EX}"\nstore = "store"\ndata = ["data"]\nontology = "ontology.ttl"\nshapes = "shapes.ttl"\n'
         'context = "context.jsonld"\nqueries = "queries"\n', encoding="utf-8")
     return tmp_path
 

@@ -840,6 +840,7 @@ async def _write(request: Request, iri: str | None, replace: bool) -> Response:
     ctx = pages._context(p)
     recs = await run_in_threadpool(records_from_bytes, body, fmt, "request body", context=ctx,
                                    base_iri=p.settings.base_iri)
+    records_mod.named_as_records(recs, p.settings.base_iri)
     if iri is not None and [r.iri for r in recs] != [iri]:
         raise BadRequest(f"the body holds {', '.join('<' + r.iri + '>' for r in recs)}, not the record <{iri}> "
                          "named by the URL")
@@ -850,7 +851,8 @@ async def _write(request: Request, iri: str | None, replace: bool) -> Response:
             raise Conflict(f"record <{existed[0]}> is already in the store; PUT /records/ID replaces it",
                            record=existed[0])
         try:
-            result = await run_in_threadpool(records_mod.add, p.store, recs, p.validator, replace=replace)
+            result = await run_in_threadpool(records_mod.add, p.store, recs, p.validator, replace=replace,
+                                                  base_iri=p.settings.base_iri)
         except NotConformingError as e:
             return _not_conforming(request, e)
         finally:
@@ -878,7 +880,7 @@ async def record_item(request: Request) -> Response:
         assert st.write_lock is not None
         async with st.write_lock:
             try:
-                await run_in_threadpool(records_mod.remove, st.project.store, iri)
+                await run_in_threadpool(records_mod.remove, st.project.store, iri, st.project.settings.base_iri)
             finally:
                 st.written()
         return Response(status_code=204)
