@@ -232,7 +232,7 @@ def _result(res: Any) -> Result:
     return out
 
 
-def _same_value(a: Node, b: Node) -> bool:
+def _same_value(a: Node, b: Node | None) -> bool:
     """The same term, or literals of the same value (``"19"^^xsd:integer`` and ``"19"^^xsd:nonNegativeInteger``)."""
     if a == b:
         return True
@@ -317,7 +317,7 @@ class Validator:
             return Graph()
         described: set[str] = set()
         referenced: set[str] = set()
-        stated: dict[tuple[Node, Node], list[Node]] = {}
+        stated: dict[tuple[Node | None, Node | None], list[Node | None]] = {}
         conv = terms.memo_to_rdflib()
         for r in records:
             for t in r.triples:
