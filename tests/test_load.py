@@ -65,6 +65,22 @@ def test_yaml_ld_record_loads_like_json_ld(tmp_path: Path) -> None:
     assert rec.iri == str(REC)
     assert (EV, SCHEMA.name, Literal("Jakarta meeting", lang="en")) in g
     assert (EV, SCHEMA.startDate, Literal("2019-03-04", datatype=XSD.date)) in g
+    # a date written plainly, as YAML allows, is the same date (not a Python date JSON cannot hold)
+    path.write_text(yml.replace('startDate: "2019-03-04"', "startDate: 2019-03-04"))
+    [rec] = records_from_file(path, context=ctx)
+    assert (EV, SCHEMA.startDate, Literal("2019-03-04", datatype=XSD.date)) in rec.to_rdflib()
+
+
+def test_yaml_aliases_are_refused_before_they_expand(tmp_path: Path) -> None:
+    """A "billion laughs": each level of nine aliases multiplies the expanded size by nine (six here, to keep
+    a failure of this test small; the attack uses more)."""
+    levels = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    levels += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 9)}]" for i in range(1, 6)]
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join(levels) + '\n"@id": https://w3id.org/eventkg/record/bomb\ntitle: *a5\n')
+    with pytest.raises(LoadError) as e:
+        records_from_file(path, context={})
+    assert "aliases" in str(e.value) and e.value.line == 2
 
 
 def test_quad_file_gives_one_record_per_named_graph(tmp_path: Path) -> None:
@@ -177,3 +193,13 @@ def test_opening_beside_a_running_rebuild_leaves_its_folder_alone(tmp_path: Path
     # Once nobody holds the store, the leftover of a killed rebuild is cleared by the next opener.
     EmbeddedStore(tmp_path / "store").close()
     assert not building.exists()
+
+
+def test_a_literal_over_16_mib_is_read(tmp_path: Path) -> None:
+    """A text longer than the parser's 16 MiB buffer (a whole report as ekg:fullText) reads as any other."""
+    text = "word " * (17 * 1024 * 1024 // 5)
+    path = tmp_path / "long.ttl"
+    path.write_text(f'<{REC}> a <{EKG}Record> ; <{EKG}fullText> "{text}" .\n', encoding="utf-8")
+    [rec] = records_from_file(path)
+    assert rec.iri == str(REC)
+    assert (REC, EKG.fullText, Literal(text)) in rec.to_rdflib()

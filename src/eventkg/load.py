@@ -105,6 +105,24 @@ def read_context(path: Path) -> dict[str, Any]:
     return ctx if isinstance(ctx, dict) else {}
 
 
+class _YamlLoader(yaml.SafeLoader):
+    """YAML as JSON-LD reads it: dates stay the strings they are written as (the context types them; PyYAML
+    would make ``2026-11-28`` a Python date, which is no JSON), and aliases are refused: a few hundred
+    bytes of nested aliases expand to gigabytes (a "billion laughs"), and a record has no use for them."""
+
+    yaml_implicit_resolvers = {
+        first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+        for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+    }
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.composer.ComposerError(None, None, "YAML aliases (*name) are not accepted in a record",
+                                              event.start_mark)
+        return super().compose_node(parent, index)
+
+
 def _prepare(data: bytes, fmt: RdfFormat, source: str, context: dict[str, Any] | None) -> tuple[bytes, RdfFormat]:
     """Bytes Oxigraph can parse: YAML and JSON-LD documents get our context inlined."""
     if fmt.name not in ("jsonld", "yamlld"):
@@ -115,7 +133,7 @@ def _prepare(data: bytes, fmt: RdfFormat, source: str, context: dict[str, Any] |
         raise LoadError(source, f"not UTF-8 text: {e}") from e
     if fmt.name == "yamlld":
         try:
-            doc = yaml.safe_load(text)
+            doc = yaml.load(text, Loader=_YamlLoader)  # noqa: S506 - a SafeLoader
         except yaml.YAMLError as e:
             mark = getattr(e, "problem_mark", None)
             raise LoadError(source, f"YAML: {getattr(e, 'problem', None) or e}",
@@ -139,7 +157,14 @@ def parse_quads(data: bytes, fmt: RdfFormat, source: str, *, context: dict[str, 
     data, fmt = _prepare(data, fmt, source, context)
     assert fmt.oxigraph is not None
     try:
-        return list(ox.parse(data, format=fmt.oxigraph, base_iri=base_iri, rename_blank_nodes=True))
+        try:
+            return list(ox.parse(data, format=fmt.oxigraph, base_iri=base_iri, rename_blank_nodes=True))
+        except MemoryError:
+            # a token over 16 MiB (a long text) is more than this parser buffers; the bulk loader's parser
+            # reads it (blank nodes renamed as well), into a store of its own
+            scratch = ox.Store()
+            scratch.bulk_load(data, format=fmt.oxigraph, base_iri=base_iri)
+            return list(scratch)
     except SyntaxError as e:
         raise syntax_error(source, e) from e
     except ValueError as e:
