@@ -203,3 +203,47 @@ def test_a_literal_over_16_mib_is_read(tmp_path: Path) -> None:
     [rec] = records_from_file(path)
     assert rec.iri == str(REC)
     assert (REC, EKG.fullText, Literal(text)) in rec.to_rdflib()
+
+
+JSONLD_CTX = {"schema": "https://schema.org/", "ekg": str(EKG), "id": "https://w3id.org/eventkg/id/",
+              "type": "@type", "Event": "schema:Event", "Record": "ekg:Record",
+              "name": {"@id": "schema:name", "@language": "en"},
+              "sponsor": {"@id": "schema:sponsor", "@type": "@id"}}
+
+
+@pytest.mark.parametrize("body,words,line", [
+    # a key the context lacks (misspelt): JSON-LD drops it without a word
+    ('  "@id": "id:event/sample",\n  "type": "Event",\n  "nmae": "Jakarta meeting"\n', "'nmae' is no term", 5),
+    # a relative IRI with no @base to resolve it: dropped as well
+    ('  "@id": "id:event/sample",\n  "type": "Event",\n  "sponsor": "org/aichr"\n', "relative IRI", 5),
+    # a class name the context lacks
+    ('  "@id": "id:event/sample",\n  "type": "Evnet"\n', "no class the context knows", 4),
+])
+def test_json_ld_that_would_lose_data_is_refused(body: str, words: str, line: int, tmp_path: Path) -> None:
+    path = tmp_path / "r.jsonld"
+    path.write_text('{\n  "@context": "https://w3id.org/eventkg/ontology/context.jsonld",\n' + body + "}\n")
+    with pytest.raises(LoadError) as e:
+        records_from_file(path, context=JSONLD_CTX)
+    assert words in str(e.value) and e.value.line == line, (str(e.value), e.value.line)
+    # the same document with what it meant reads
+    good = body.replace("nmae", "name").replace('"org/aichr"', '"id:org/aichr"').replace("Evnet", "Event")
+    path.write_text('{\n  "@context": "https://w3id.org/eventkg/ontology/context.jsonld",\n' + good + "}\n")
+    assert records_from_file(path, context=JSONLD_CTX)
+
+
+def test_yaml_with_a_key_the_context_lacks_names_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "r.yaml"
+    path.write_text('"@context": https://w3id.org/eventkg/ontology/context.jsonld\n"@id": id:event/sample\n'
+                    "type: Event\nparticipant: id:org/aichr\n")
+    with pytest.raises(LoadError) as e:
+        records_from_file(path, context=JSONLD_CTX)
+    assert "'participant' is no term" in str(e.value) and e.value.line == 4
+
+
+def test_a_context_elsewhere_is_not_taken_for_ours(tmp_path: Path) -> None:
+    """Only our own context's URL (or a file name) is read as ours; another context is not fetched."""
+    path = tmp_path / "r.jsonld"
+    path.write_text('{"@context": "http://other.example/x/context.jsonld", "@id": "id:event/sample"}\n')
+    with pytest.raises(LoadError) as e:
+        records_from_file(path, context=JSONLD_CTX)
+    assert "not read" in str(e.value) and "other.example" in str(e.value)

@@ -73,14 +73,21 @@ def syntax_error(source: str, e: SyntaxError) -> LoadError:
     return LoadError(source, e.msg or str(e), line, col)
 
 
-def _jsonld_with_local_context(data: Any, context: dict[str, Any] | None) -> Any:
-    """Replace references to our context (by URL or file name) with the context itself."""
+def _jsonld_with_local_context(data: Any, context: dict[str, Any] | None, source: str = "",
+                               base_iri: str = BASE_IRI) -> Any:
+    """Replace references to our context (its URL under the base IRI, or a relative file name such as
+    ``../ontology/context.jsonld``) with the context itself. Any other remote context is refused: nothing is
+    fetched, and a context of the same file name elsewhere is not ours. Raises LoadError."""
     if context is None:
         return data
+    ours = {f"{base_iri}ontology/context.jsonld", f"{base_iri}context.jsonld"}
 
     def fix(ctx: Any) -> Any:
-        if isinstance(ctx, str) and ctx.rsplit("/", 1)[-1] in CONTEXT_NAMES:
-            return context
+        if isinstance(ctx, str):
+            if ctx in ours or (":" not in ctx and ctx.rsplit("/", 1)[-1] in CONTEXT_NAMES):
+                return context
+            raise LoadError(source, f"the JSON-LD context <{ctx}> is not read: nothing is fetched. Name ours "
+                                    f"(<{base_iri}ontology/context.jsonld>) or write the context into the record")
         if isinstance(ctx, list):
             return [fix(c) for c in ctx]
         return ctx
@@ -93,6 +100,95 @@ def _jsonld_with_local_context(data: Any, context: dict[str, Any] | None) -> Any
         return node
 
     return walk(data)
+
+
+_KEEP_KEYWORDS = ("@context", "@value", "@language", "@direction", "@index", "@base", "@vocab", "@version")
+
+
+def _check_jsonld_terms(doc: Any, source: str, text: str, yaml_text: bool) -> None:
+    """Refuse what a JSON-LD processor would drop without a word: a key that is no term of the context (nor
+    a compact or absolute IRI), and a relative IRI where an IRI is expected with no @base to resolve it.
+    Call it with our context already inlined. Raises LoadError naming the key and its line."""
+    terms: dict[str, Any] = {}
+    has_base = False
+
+    def learn(ctx: Any) -> None:
+        nonlocal has_base
+        if isinstance(ctx, list):
+            for c in ctx:
+                learn(c)
+        elif isinstance(ctx, dict):
+            has_base = has_base or "@base" in ctx
+            terms.update({k: v for k, v in ctx.items() if not k.startswith("@")})
+
+    def gather(node: Any) -> None:
+        if isinstance(node, dict):
+            if "@context" in node:
+                learn(node["@context"])
+            for k, v in node.items():
+                if k != "@context":
+                    gather(v)
+        elif isinstance(node, list):
+            for v in node:
+                gather(v)
+
+    gather(doc)
+
+    def line_of(needle: str, value: str | None = None) -> int | None:
+        """The line where the key is written (with that value, where one is given)."""
+        pattern = f"{needle}:" if yaml_text else f'"{needle}"'
+        lines = text.splitlines()
+        for want_value in ([True] if value is not None else []) + [False]:
+            for n, line in enumerate(lines, 1):
+                if pattern in line and (not want_value or str(value) in line):
+                    return n
+        return None
+
+    def known_iri(value: str) -> bool:
+        if value.startswith("_:") or has_base:
+            return True
+        return ":" in value   # a compact IRI (prefix:name) or an absolute one (scheme:...)
+
+    def iris(key: str, value: Any) -> None:
+        for v in value if isinstance(value, list) else [value]:
+            if isinstance(v, str) and not known_iri(v):
+                raise LoadError(source, f"{key}: {v!r} is a relative IRI and the record gives no @base to resolve "
+                                        f"it, so it would be dropped: write it in full, or as id:{v} with our "
+                                        "context", line_of(key, v))
+
+    def types(key: str, value: Any) -> None:
+        for v in value if isinstance(value, list) else [value]:
+            if isinstance(v, str) and v not in terms and not known_iri(v):
+                raise LoadError(source, f"{key}: {v!r} is no class the context knows, so the type would be "
+                                        "dropped", line_of(key, v))
+
+    def walk(node: Any) -> None:
+        if isinstance(node, list):
+            for v in node:
+                walk(v)
+            return
+        if not isinstance(node, dict) or "@value" in node:
+            return
+        for key, value in node.items():
+            if key in _KEEP_KEYWORDS:
+                continue
+            definition = terms.get(key)
+            if key == "@id":
+                iris(key, value)
+            elif key == "@type" or definition == "@type":
+                types(key, value)
+            elif key.startswith("@"):
+                walk(value)
+            elif definition is None and ":" not in key:
+                raise LoadError(source, f"{key!r} is no term of the JSON-LD context, so its value would be dropped "
+                                        "(a misspelt property, or one the context lacks: write it as a compact "
+                                        "IRI such as schema:name)", line_of(key))
+            else:
+                if isinstance(definition, dict) and definition.get("@type") in ("@id", "@vocab"):
+                    iris(key, value)
+                walk(value)
+
+    walk(doc)
 
 
 def read_context(path: Path) -> dict[str, Any]:
@@ -123,7 +219,8 @@ class _YamlLoader(yaml.SafeLoader):
         return super().compose_node(parent, index)
 
 
-def _prepare(data: bytes, fmt: RdfFormat, source: str, context: dict[str, Any] | None) -> tuple[bytes, RdfFormat]:
+def _prepare(data: bytes, fmt: RdfFormat, source: str, context: dict[str, Any] | None,
+             base_iri: str = BASE_IRI) -> tuple[bytes, RdfFormat]:
     """Bytes Oxigraph can parse: YAML and JSON-LD documents get our context inlined."""
     if fmt.name not in ("jsonld", "yamlld"):
         return data, fmt
@@ -145,16 +242,17 @@ def _prepare(data: bytes, fmt: RdfFormat, source: str, context: dict[str, Any] |
             raise LoadError(source, f"JSON: {e.msg}", e.lineno, e.colno) from e
     if doc is None:
         raise LoadError(source, "the document is empty")
-    doc = _jsonld_with_local_context(doc, context)
+    doc = _jsonld_with_local_context(doc, context, source, base_iri)
+    _check_jsonld_terms(doc, source, text, fmt.name == "yamlld")
     return json.dumps(doc, ensure_ascii=False).encode("utf-8"), rdf_format("jsonld")
 
 
 def parse_quads(data: bytes, fmt: RdfFormat, source: str, *, context: dict[str, Any] | None = None,
-                base_iri: str | None = None) -> list[ox.Quad]:
+                base_iri: str | None = None, context_base: str = BASE_IRI) -> list[ox.Quad]:
     """All quads of a document. Raises LoadError naming ``source``, and the line where the parser gives one."""
     if not data.strip():
         raise LoadError(source, "the file is empty")
-    data, fmt = _prepare(data, fmt, source, context)
+    data, fmt = _prepare(data, fmt, source, context, context_base)
     assert fmt.oxigraph is not None
     try:
         try:
@@ -196,7 +294,7 @@ def _fallback_iri(name: str, base_iri: str) -> str:
 def records_from_bytes(data: bytes, fmt: RdfFormat, source: str, *, context: dict[str, Any] | None = None,
                        base_iri: str = BASE_IRI) -> list[Record]:
     """The records in one document. Raises LoadError."""
-    quads = parse_quads(data, fmt, source, context=context)
+    quads = parse_quads(data, fmt, source, context=context, context_base=base_iri)
     by_graph: dict[str | None, list[ox.Triple]] = {}
     for q in quads:
         g = q.graph_name
