@@ -64,6 +64,9 @@ def test_a_supporter_the_store_describes_as_a_place_is_refused(setting) -> None:
     assert not report.conforms
     assert any(r.shape == "ekgsh:Event-sponsor" and r.value == f"id:{place}" for r in report.violations), \
         report.text()
+    # the fact has no evidence either: a whole-graph check, reported on the node the record states it of
+    [unproven] = [r for r in report.violations if r.shape == "ekgsh:WholeGraphShape"]
+    assert unproven.focus_node == "id:event/synthetic-000002" and unproven.path == "schema:sponsor"
 
 
 def test_a_participation_with_a_place_for_agent_is_refused(setting) -> None:  # type: ignore[no-untyped-def]

@@ -389,7 +389,13 @@ class Validator:
             ok, more = self._run(data, cited, use_shapes=[_QUOTES_SHAPE])
             conforms = conforms and ok
             _merge_report(report_graph, more, conforms)
-        results = self._results(report_graph, origin)
+        # A whole-graph check (hung on the ontology's IRI) names the fact by its property and object: the
+        # subject the records state it of is the node to report.
+        stated_by: dict[tuple[Node, Node], list[Node]] = {}
+        for r in records:
+            for t in r.triples:
+                stated_by.setdefault((conv(t.predicate), conv(t.object)), []).append(conv(t.subject))  # type: ignore[arg-type]
+        results = self._results(report_graph, origin, stated_by)
         return ValidationReport(conforms, results, report_graph, len(focus) + len(cited))
 
     def _run(self, data: Graph, focus: Sequence[Node], use_shapes: list[str] | None = None) -> tuple[bool, Graph]:
@@ -402,12 +408,18 @@ class Validator:
                                                  options=options, keep=frozenset(focus)).run()
         return bool(conforms), report
 
-    def _results(self, g: Graph, origin: dict[Node, str]) -> list[ValidationResult]:
+    def _results(self, g: Graph, origin: dict[Node, str],
+                 stated_by: dict[tuple[Node, Node], list[Node]] | None = None) -> list[ValidationResult]:
         out = []
         lines = _LineFinder()
         for res in g.subjects(RDF.type, SH.ValidationResult):
             focus = g.value(res, SH.focusNode)
             value = g.value(res, SH.value)
+            path = g.value(res, SH.resultPath)
+            if focus not in origin and focus in self.target_nodes and isinstance(path, URIRef) and value is not None:
+                subjects = sorted((x for x in (stated_by or {}).get((path, value), []) if x in origin), key=str)
+                if subjects:
+                    focus = subjects[0]
             sev = g.value(res, SH.resultSeverity)
             msgs = sorted(str(m) for m in g.objects(res, SH.resultMessage))
             # A stored document's quote check names the record's evidence at fault as its value.
@@ -415,7 +427,7 @@ class Validator:
             src = origin.get(node) if node is not None else None
             out.append(ValidationResult(
                 focus_node=_short(focus) or "?",
-                path=_path_text(g, g.value(res, SH.resultPath)),
+                path=_path_text(g, path),
                 value=_short(value),
                 message="; ".join(msgs) or "constraint not met",
                 severity=_SEVERITY.get(sev, str(sev)) if isinstance(sev, URIRef) else str(sev),
@@ -460,7 +472,8 @@ class _LineFinder:
         needles += [f"{p}:{iri[len(ns):]}" for p, ns in prefixes.items() if iri.startswith(ns) and iri != ns]
         # JSON-LD and YAML records write compact IRIs with our context's prefixes.
         needles += [f'"{p}:{iri[len(ns):]}"' for p, ns in PREFIXES.items() if iri.startswith(ns) and iri != ns]
-        needles += [f"@id: {p}:{iri[len(ns):]}" for p, ns in PREFIXES.items() if iri.startswith(ns) and iri != ns]
+        compact = [f"{p}:{iri[len(ns):]}" for p, ns in PREFIXES.items() if iri.startswith(ns) and iri != ns]
+        needles += [f"{key}: {c}" for key in ("@id", '"@id"', "'@id'") for c in [*compact, iri]]
 
         def names(line: str, n: str) -> int:
             j = line.find(n)
