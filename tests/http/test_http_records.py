@@ -206,3 +206,27 @@ def test_allowed_methods_are_the_ones_that_work(c: httpx.Client) -> None:
             assert len(answers) == 1, (path, method, answers)
             (one,) = answers
             assert one is not None and {m.strip() for m in one.split(",")} - {"OPTIONS"} == ok, (path, method, one)
+
+
+def test_conditional_writes(c: httpx.Client) -> None:
+    """If-None-Match: * creates only; If-Match: * writes only what exists; If-Match with an ETag one of the
+    record's documents had writes only if the record has not changed since (lost updates are refused)."""
+    doc = "/doc/record/http-test.ttl"
+    r = c.put("/records/http-test", content=GOOD, headers={**TTL, "If-Match": "*"})
+    assert r.status_code == 412 and r.headers["content-type"] == "application/problem+json"
+    r = c.put("/records/http-test", content=GOOD, headers={**TTL, "If-None-Match": "*"})
+    assert r.status_code == 201, r.text
+    assert c.put("/records/http-test", content=GOOD, headers={**TTL, "If-None-Match": "*"}).status_code == 412
+    seen = c.get(doc).headers["etag"]
+    html_seen = c.get("/doc/record/http-test.html").headers["etag"]
+    assert c.put("/records/http-test", content=RENAMED, headers={**TTL, "If-Match": '"nope"'}).status_code == 412
+    assert not _ask(c, f'ASK {{ <{TOPIC}> ?p "a topic renamed over HTTP"@en }}')   # refused: unchanged
+    r = c.put("/records/http-test", content=RENAMED, headers={**TTL, "If-Match": html_seen})
+    assert r.status_code == 200, r.text
+    # the ETag seen before the change no longer matches: a second writer from that version is refused
+    assert c.put("/records/http-test", content=GOOD, headers={**TTL, "If-Match": seen}).status_code == 412
+    assert c.delete("/records/http-test", headers={**AUTH, "If-Match": seen}).status_code == 412
+    assert _ask(c, f'ASK {{ <{TOPIC}> ?p "a topic renamed over HTTP"@en }}')
+    now = c.get(doc).headers["etag"]
+    assert c.delete("/records/http-test", headers={**AUTH, "If-Match": f'"other", {now}'}).status_code == 204
+    assert not _ask(c, f"ASK {{ <{TOPIC}> ?p ?o }}")

@@ -44,6 +44,7 @@ from . import describe, pages
 from .conneg import (DOC_VARIANTS, HTML, HTML_VARIANT, PROBLEM, RDF_VARIANTS, Site, Variant, content_type, etag,
                      etag_matches, negotiate, split_ext, variant_for_ext)
 from .errors import (BadRequest, Conflict, Forbidden, HTTPError, NotAcceptable, NotFound, PayloadTooLarge,
+                     PreconditionFailed,
                      Unauthorized, UnsupportedMediaType)
 from .pool import InlineRunner, InProcessRunner, WorkerPool, make_runner
 
@@ -847,6 +848,8 @@ async def _write(request: Request, iri: str | None, replace: bool) -> Response:
     assert st.write_lock is not None
     async with st.write_lock:
         existed = [r.iri for r in recs if p.store.has_record(r.iri)]
+        if iri is not None:
+            await _preconditions(request, iri, bool(existed))
         if existed and not replace:
             raise Conflict(f"record <{existed[0]}> is already in the store; PUT /records/ID replaces it",
                            record=existed[0])
@@ -865,6 +868,34 @@ async def _write(request: Request, iri: str | None, replace: bool) -> Response:
     return JSONResponse(out, 201 if created else 200, headers=headers)
 
 
+async def _preconditions(request: Request, iri: str, exists: bool) -> None:
+    """RFC 9110's preconditions on a write to /records/ID, against the record as it is now: ``If-None-Match:
+    *`` (create only), ``If-Match: *`` (only if it exists), ``If-Match: "tag"`` (only if it is unchanged: the
+    tag is the ETag of one of the record's documents, as GET /doc/record/ID.EXT gave it; strong comparison).
+    Raises PreconditionFailed (412)."""
+    if_none = request.headers.get("if-none-match")
+    if_match = request.headers.get("if-match")
+    if if_none is not None and if_none.strip() == "*" and exists:
+        raise PreconditionFailed(f"<{iri}> exists, and the request asked to write only if it did not (If-None-Match: *)")
+    if if_match is None:
+        return
+    if not exists:
+        raise PreconditionFailed(f"<{iri}> does not exist, and the request asked to write only if it did (If-Match)")
+    if if_match.strip() == "*":
+        return
+    given = {t.strip() for t in if_match.split(",") if not t.strip().startswith("W/")}
+    st = _state(request)
+    site = _site(request)
+    path = iri[len(st.project.settings.base_iri):]
+
+    def current() -> set[str]:
+        return {etag(pages.render_document(st.project, path, v, site.base_url, allow_update=st.options.allow_update),
+                     v.ext) for v in DOC_VARIANTS}
+
+    if not given & await run_in_threadpool(current):
+        raise PreconditionFailed(f"<{iri}> has changed: no document of it has the ETag the request gave (If-Match)")
+
+
 async def post_records(request: Request) -> Response:
     return await _write(request, None, replace=False)
 
@@ -879,6 +910,7 @@ async def record_item(request: Request) -> Response:
         check_write(request)
         assert st.write_lock is not None
         async with st.write_lock:
+            await _preconditions(request, iri, st.project.store.has_record(iri))
             try:
                 await run_in_threadpool(records_mod.remove, st.project.store, iri, st.project.settings.base_iri)
             finally:

@@ -65,6 +65,11 @@ class Conflict(HTTPError):
     title = "Conflict"
 
 
+class PreconditionFailed(HTTPError):
+    status = 412
+    title = "Precondition failed"
+
+
 class PayloadTooLarge(HTTPError):
     status = 413
     title = "Payload too large"
@@ -88,4 +93,4 @@ class ServiceBusy(HTTPError):
 
 
 __all__ = ["HTTPError", "BadRequest", "Unauthorized", "Forbidden", "NotFound", "MethodNotAllowed",
-           "NotAcceptable", "Conflict", "PayloadTooLarge", "UnsupportedMediaType", "ServiceBusy"]
+           "NotAcceptable", "Conflict", "PreconditionFailed", "PayloadTooLarge", "UnsupportedMediaType", "ServiceBusy"]
