@@ -26,6 +26,7 @@ import logging
 import os
 import pickle
 import sys
+import struct
 import threading
 import time
 from pathlib import Path
@@ -326,6 +327,38 @@ class InlineRunner:
 EXIT_QUERY_TIMEOUT = 75   # a server process ended itself to stop a query past its time limit
 
 
+class BusyBoard:
+    """Which server processes are running a query, shared between the processes of a read-only server
+    (a file the supervisor makes, mapped by each): slot i holds the monotonic time (the clock is the
+    system's, the same in every process) since which server process i has been busy, or 0 while it is free.
+    The standby reads it to take connections only while every server process is busy."""
+
+    SLOT = struct.Struct("d")
+
+    def __init__(self, fd: int, slots: int) -> None:
+        import mmap
+
+        self.slots = slots
+        self._map = mmap.mmap(fd, self.SLOT.size * slots)
+
+    def set(self, slot: int, since: float) -> None:
+        self.SLOT.pack_into(self._map, self.SLOT.size * slot, since)
+
+    def all_busy_for(self, seconds: float) -> bool:
+        now = time.monotonic()
+        return all(0 < self.SLOT.unpack_from(self._map, self.SLOT.size * i)[0] <= now - seconds
+                   for i in range(self.slots))
+
+
+_board: tuple[BusyBoard, int] | None = None   # this process's board and slot, if it is a server process
+
+
+def use_board(board: BusyBoard, slot: int) -> None:
+    """Make this server process's in-process runner tell ``board`` (at ``slot``) when a query runs."""
+    global _board
+    _board = (board, slot)
+
+
 class InProcessRunner:
     """Queries run in the server process, in its event loop: no round trip to a worker. While one runs, a
     watchdog thread (Oxigraph lets go of Python's lock while it evaluates) watches the clock; past the limit
@@ -357,12 +390,18 @@ class InProcessRunner:
         self.generation += 1
 
     async def run(self, job: dict[str, Any], timeout: float, scope: Any = None) -> tuple[dict[str, Any], Any]:
-        self._armed = (time.monotonic() + timeout, timeout, scope)
+        now = time.monotonic()
+        self._armed = (now + timeout, timeout, scope)
+        board = _board
+        if board is not None:
+            board[0].set(board[1], now)
         try:
             return execute(self.store, job, self.context)
         finally:
             with self._lock:   # the watchdog holds it from the moment it acts: this answer is never sent
                 self._armed = None
+            if board is not None:
+                board[0].set(board[1], 0.0)
 
     def _watch(self) -> None:
         while not self._stop.wait(self._tick):
@@ -429,4 +468,4 @@ def make_runner(store: Store, context_path: Path | None, context: dict[str, Any]
     return InlineRunner(store, context)
 
 
-__all__ = ["WorkerPool", "InlineRunner", "InProcessRunner", "make_runner", "EventKGError", "EXIT_QUERY_TIMEOUT"]
+__all__ = ["WorkerPool", "InlineRunner", "InProcessRunner", "BusyBoard", "use_board", "make_runner", "EventKGError", "EXIT_QUERY_TIMEOUT"]

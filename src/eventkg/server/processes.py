@@ -7,12 +7,12 @@ run in its own event loop (``pool.InProcessRunner``): no round trip to a query w
 limit is answered 503 by the process's watchdog, which then ends the process (the only way to stop a query
 Oxigraph is running); the supervisor starts a fresh one in its place.
 
-The standby does not listen: it looks at the socket's queue every few milliseconds and takes the
-connections found waiting twice in a row, which happens only when every server process is busy (a slow
-query, or one ended at the limit and not yet replaced). So the site answers new connections while a query
-runs, yet in the common case one process serves them all: two processes sharing the work each run out of
-it, sleep and are woken for every request, which costs more CPU per request than the queries themselves
-(docs/benchmarks.md).
+The standby does not listen: every few milliseconds it looks at the socket's queue and at a board the
+server processes share (``pool.BusyBoard``: since when each has been running a query), and takes the waiting
+connections only while every server process is busy (a slow query, or one ended at the limit and not yet
+replaced). So the site answers new connections while a query runs, yet in the common case one process
+serves them all: two processes sharing the work each run out of it, sleep and are woken for every request,
+which costs more CPU per request than the queries themselves (docs/benchmarks.md).
 
 A server process gets its settings and options as a pickle on its standard input, and ends when that pipe
 closes (the supervisor is gone).
@@ -32,13 +32,14 @@ import socket
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import replace
 from typing import Any
 
 from ..config import Settings
-from .pool import EXIT_QUERY_TIMEOUT
+from .pool import EXIT_QUERY_TIMEOUT, BusyBoard, use_board
 
 log = logging.getLogger("eventkg.server")
 
@@ -47,13 +48,14 @@ FAILURES = 3        # server processes in a row that end on their own within STA
 STARTUP = 20.0
 
 
-STANDBY_POLL = 0.005  # seconds between the standby's looks at the listening queue
+STANDBY_POLL = 0.02   # seconds between the standby's looks at the listening queue and the board
+BUSY_FOR = 0.02       # how long every server process must have been busy before the standby takes connections
 
 
 class _Child:
-    def __init__(self, proc: subprocess.Popen[bytes], standby: bool) -> None:
+    def __init__(self, proc: subprocess.Popen[bytes], slot: int | None) -> None:
         self.proc = proc
-        self.standby = standby
+        self.slot = slot          # its place on the busy board; None: the standby
         self.started = time.monotonic()
 
 
@@ -67,23 +69,32 @@ def supervise(settings: Settings, options: Any, host: str, port: int, processes:
     family = socket.AF_INET6 if ":" in host else socket.AF_INET   # as uvicorn binds an IPv6 address
     sock = socket.create_server((host, port), family=family, backlog=2048)
     sock.set_inheritable(True)
-    configs = {}
-    for role in (False, True):
+    slots = max(1, processes)
+    board_file = tempfile.TemporaryFile()
+    board_file.truncate(BusyBoard.SLOT.size * slots)
+    board = BusyBoard(board_file.fileno(), slots)
+    fds = (sock.fileno(), board_file.fileno())
+
+    def config_for(slot: int | None) -> bytes:
         config = pickle.dumps({"settings": settings, "options": replace(options, in_process=True),
-                               "fd": sock.fileno(), "standby": role}, protocol=pickle.HIGHEST_PROTOCOL)
-        configs[role] = _LENGTH.pack(len(config)) + config
+                               "fd": sock.fileno(), "board": board_file.fileno(), "slots": slots, "slot": slot},
+                              protocol=pickle.HIGHEST_PROTOCOL)
+        return _LENGTH.pack(len(config)) + config
+
     children: dict[int, _Child] = {}
     stopping: list[int] = []
     failures = 0
     gave_up = False
 
-    def spawn(standby: bool) -> None:
+    def spawn(slot: int | None) -> None:
+        if slot is not None:
+            board.set(slot, time.monotonic())   # busy until it is up (it clears its slot then)
         proc = subprocess.Popen([sys.executable, "-m", "eventkg.server.processes"], stdin=subprocess.PIPE,
-                                pass_fds=(sock.fileno(),), start_new_session=True)
+                                pass_fds=fds, start_new_session=True)
         assert proc.stdin is not None
-        proc.stdin.write(configs[standby])
+        proc.stdin.write(config_for(slot))
         proc.stdin.flush()   # left open: the process ends when it closes
-        children[proc.pid] = _Child(proc, standby)
+        children[proc.pid] = _Child(proc, slot)
 
     def on_signal(signum: int, frame: Any) -> None:
         if not stopping:
@@ -94,10 +105,10 @@ def supervise(settings: Settings, options: Any, host: str, port: int, processes:
 
     old = {s: signal.signal(s, on_signal) for s in (signal.SIGINT, signal.SIGTERM)}
     try:
-        for _ in range(max(1, processes)):
-            spawn(False)
+        for slot in range(slots):
+            spawn(slot)
         if standby:
-            spawn(True)
+            spawn(None)
         stop_by: float | None = None
         while children:
             if stopping and stop_by is None:
@@ -129,7 +140,7 @@ def supervise(settings: Settings, options: Any, host: str, port: int, processes:
                     gave_up = True
                     on_signal(signal.SIGTERM, None)
                     continue
-            spawn(child.standby)
+            spawn(child.slot)
         return 1 if gave_up else 0
     finally:
         for s, h in old.items():
@@ -138,6 +149,7 @@ def supervise(settings: Settings, options: Any, host: str, port: int, processes:
             with contextlib.suppress(OSError):
                 c.proc.kill()
         sock.close()
+        board_file.close()
 
 
 _LENGTH = struct.Struct(">I")
@@ -170,10 +182,13 @@ def main() -> None:
     store = EmbeddedStore.read_only(settings.path(settings.store))
     app = create_app(Project(settings, store), config["options"])
     sock = socket.socket(fileno=config["fd"])
+    board = BusyBoard(config["board"], config["slots"])
     uconfig = uvicorn.Config(app, log_level="warning", access_log=False, http=http_protocol(), lifespan="on")
-    if config.get("standby"):
-        _Standby(uconfig, sock).run(sockets=[])
+    if config["slot"] is None:
+        _Standby(uconfig, sock, board).run(sockets=[])
     else:
+        use_board(board, config["slot"])
+        board.set(config["slot"], 0.0)   # up: free to take connections
         uvicorn.Server(uconfig).run(sockets=[sock])
 
 
@@ -182,11 +197,12 @@ def _standby_server() -> type:
 
     class Standby(uvicorn.Server):
         """A uvicorn server that does not listen: it takes the connections that wait in the shared queue
-        (seen there at two looks in a row), which only happens while every server process is busy."""
+        while every server process is busy (the board says so)."""
 
-        def __init__(self, config: Any, listener: socket.socket) -> None:
+        def __init__(self, config: Any, listener: socket.socket, board: BusyBoard) -> None:
             super().__init__(config)
             self.listener = listener
+            self.board = board
             self.watcher: asyncio.Task[None] | None = None
 
         async def startup(self, sockets: list[socket.socket] | None = None) -> None:
@@ -201,16 +217,10 @@ def _standby_server() -> type:
             loop = asyncio.get_running_loop()
             poll = select.poll()
             poll.register(self.listener.fileno(), select.POLLIN)
-            waiting = False
             while not self.should_exit:
                 await asyncio.sleep(STANDBY_POLL)
-                if not poll.poll(0):
-                    waiting = False
+                if not poll.poll(0) or not self.board.all_busy_for(BUSY_FOR):
                     continue
-                if not waiting:   # give the server processes their chance first
-                    waiting = True
-                    continue
-                waiting = False
                 while True:
                     try:
                         conn, _ = self.listener.accept()
@@ -231,8 +241,8 @@ def _standby_server() -> type:
     return Standby
 
 
-def _Standby(config: Any, listener: socket.socket) -> Any:  # noqa: N802 - a class made on first use
-    return _standby_server()(config, listener)
+def _Standby(config: Any, listener: socket.socket, board: BusyBoard) -> Any:  # noqa: N802 - made on first use
+    return _standby_server()(config, listener, board)
 
 
 if __name__ == "__main__":
