@@ -247,3 +247,26 @@ def test_a_context_elsewhere_is_not_taken_for_ours(tmp_path: Path) -> None:
     with pytest.raises(LoadError) as e:
         records_from_file(path, context=JSONLD_CTX)
     assert "not read" in str(e.value) and "other.example" in str(e.value)
+
+
+@pytest.mark.parametrize("ext", ["ttl", "nt", "jsonld"])
+def test_a_byte_order_mark_is_passed_over(ext: str, tmp_path: Path) -> None:
+    """Some editors start UTF-8 files with a byte order mark: the record reads, and loads, as without it."""
+    f = rdf_format(ext)
+    path = tmp_path / f"sample.{f.extension}"
+    path.write_bytes(b"\xef\xbb\xbf" + serialize_graph(sample_graph(), f))
+    [rec] = records_from_file(path)
+    assert isomorphic(rec.to_rdflib(), sample_graph())
+    if f.oxigraph is not None and ext != "jsonld":
+        store = EmbeddedStore(tmp_path / "store")
+        rebuild(store, [path])
+        assert str(REC) in store.records() and store.count(str(REC)) == len(sample_graph())
+        store.close()
+
+
+def test_a_relative_iri_without_a_base_says_how_to_give_one(tmp_path: Path) -> None:
+    path = tmp_path / "r.ttl"
+    path.write_text(f"<{REC}> a <{EKG}Record> .\n<event/x> a <https://schema.org/Event> .\n")
+    with pytest.raises(LoadError) as e:
+        records_from_file(path)
+    assert e.value.line == 2 and "@base" in str(e.value)

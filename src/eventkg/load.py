@@ -70,7 +70,11 @@ def syntax_error(source: str, e: SyntaxError) -> LoadError:
     """A parser's SyntaxError as a LoadError naming the source, line and column."""
     line = e.lineno if isinstance(e.lineno, int) else None
     col = e.offset if isinstance(e.offset, int) else None
-    return LoadError(source, e.msg or str(e), line, col)
+    msg = e.msg or str(e)
+    if "No scheme found" in msg:
+        msg += " (a relative IRI such as <org/aichr> needs a base: write the IRI in full, or start the file with " \
+               "@base <https://w3id.org/eventkg/id/> .)"
+    return LoadError(source, msg, line, col)
 
 
 def _jsonld_with_local_context(data: Any, context: dict[str, Any] | None, source: str = "",
@@ -250,8 +254,9 @@ def _prepare(data: bytes, fmt: RdfFormat, source: str, context: dict[str, Any] |
 def parse_quads(data: bytes, fmt: RdfFormat, source: str, *, context: dict[str, Any] | None = None,
                 base_iri: str | None = None, context_base: str = BASE_IRI) -> list[ox.Quad]:
     """All quads of a document. Raises LoadError naming ``source``, and the line where the parser gives one."""
+    data = data.removeprefix(b"\xef\xbb\xbf")   # a UTF-8 byte order mark, which some editors write
     if not data.strip():
-        raise LoadError(source, "the file is empty")
+        raise LoadError(source, "the request body is empty" if source == "request body" else "the file is empty")
     data, fmt = _prepare(data, fmt, source, context, context_base)
     assert fmt.oxigraph is not None
     try:
@@ -334,12 +339,15 @@ def scan_record_iri(path: Path, fmt: RdfFormat, base_iri: str = BASE_IRI) -> str
         return None
     ontology = None
     try:
-        for t in ox.parse(path=str(path), format=fmt.oxigraph, lenient=True):
-            if t.predicate == RDF_TYPE and isinstance(t.subject, ox.NamedNode):
-                if t.object == RECORD_CLASS:
-                    return t.subject.value
-                if t.object == ONTOLOGY_CLASS and ontology is None:
-                    ontology = t.subject.value
+        with open(path, "rb") as f:
+            if f.read(3) != b"\xef\xbb\xbf":   # a UTF-8 byte order mark is passed over
+                f.seek(0)
+            for t in ox.parse(f, format=fmt.oxigraph, lenient=True):
+                if t.predicate == RDF_TYPE and isinstance(t.subject, ox.NamedNode):
+                    if t.object == RECORD_CLASS:
+                        return t.subject.value
+                    if t.object == ONTOLOGY_CLASS and ontology is None:
+                        ontology = t.subject.value
     except SyntaxError as e:
         raise syntax_error(str(path), e) from e
     if ontology:

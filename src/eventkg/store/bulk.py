@@ -74,6 +74,9 @@ def directives(path: str) -> list[tuple[int, bytes]]:
             base += end
 
 
+BOM = b"\xef\xbb\xbf"
+
+
 def bulk_load_file(store: ox.Store, path: str, fmt: RdfFormat, graph: ox.NamedNode | None,
                    progress: Callable[[int], None] | None = None, workers: int | None = None) -> None:
     """Load one file into ``store`` with ``bulk_load``, in pieces on every core when it is big.
@@ -81,12 +84,20 @@ def bulk_load_file(store: ox.Store, path: str, fmt: RdfFormat, graph: ox.NamedNo
     assert fmt.oxigraph is not None
     size = os.path.getsize(path)
     workers = workers or min(os.cpu_count() or 1, 4)
+    with open(path, "rb") as f:
+        bom = f.read(len(BOM)) == BOM   # a UTF-8 byte order mark, which some editors write: passed over
     parts = pieces(path, fmt.name, size) if size >= PARALLEL_BYTES and fmt.name in _CUT and workers > 1 else []
     if len(parts) < 2:
-        store.bulk_load(path=path, format=fmt.oxigraph, to_graph=graph)
+        if bom:
+            with open(path, "rb") as f:
+                store.bulk_load(f.read()[len(BOM):], format=fmt.oxigraph, to_graph=graph)
+        else:
+            store.bulk_load(path=path, format=fmt.oxigraph, to_graph=graph)
         if progress:
             progress(size)
         return
+    if bom:
+        parts[0] = (len(BOM), parts[0][1])
     heads = directives(path) if fmt.name in ("turtle", "trig") else []
 
     def load(part: tuple[int, int]) -> int:
