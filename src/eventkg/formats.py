@@ -51,7 +51,8 @@ RDF_FORMATS: tuple[RdfFormat, ...] = (
               "xml", ("xml", "rdf", "rdf-xml")),
     RdfFormat("n3", "N3", ("text/n3",), ("n3",), False, ox.RdfFormat.N3, "n3"),
     # YAML-LD: JSON-LD written as YAML (a record with our context reads like plain YAML).
-    RdfFormat("yamlld", "YAML-LD", ("application/ld+yaml",), ("yamlld", "yaml", "yml"), True, None, None,
+    RdfFormat("yamlld", "YAML-LD", ("application/ld+yaml", "application/yaml", "text/yaml", "application/x-yaml"),
+              ("yamlld", "yaml", "yml"), True, None, None,
               ("yaml", "yaml-ld")),
 )
 

@@ -159,6 +159,14 @@ def test_bad_bodies(c: httpx.Client) -> None:
     assert r.status_code == 413
     r = c.post("/records", content=GOOD, headers={"Content-Type": "application/pdf", **AUTH})
     assert r.status_code == 415
+    r = c.post("/records", content=b"", headers=TTL)
+    assert r.status_code == 400 and "the request body is empty" in r.json()["detail"]
+    # YAML under its common media types is read (as YAML-LD): this one is read, and refused as no record
+    for mt in ("application/yaml", "text/yaml"):
+        r = c.post("/records", content='"@context": https://w3id.org/eventkg/ontology/context.jsonld\n'
+                                       '"@id": id:event/yaml-test\ntype: Event\n',
+                   headers={"Content-Type": mt, **AUTH})
+        assert r.status_code == 400 and "ekg:Record" in r.json()["detail"], (mt, r.status_code, r.text)
     r = c.post("/records", content="@prefix x: <urn:x> . x:a x:b", headers=TTL)
     assert r.status_code == 400
     assert "line" in r.json()["detail"]
