@@ -232,16 +232,18 @@ def section(rows: list[tuple[str, dict[str, float]]], seconds: float, clients: i
     lines += ["",
               f"The HTTP stack is not what holds eventkg back: a bare Starlette app answered "
               f"{min(bare):.2f}-{max(bare):.2f} of Oxigraph's rate, the eight Python clients being the limit. "
-              f"`eventkg serve` (two server processes, the default), one server process, and queries sent to "
+              f"`eventkg serve` (one server process and the standby, the default), two server processes and the "
+              f"standby, and queries sent to "
               f"worker processes: {served[0]:.2f}, {served[1]:.2f} and {served[2]:.2f} of Oxigraph's rate. Handing "
               f"each query to a thread instead costs more than it saves ({thread[0]:.2f} and {thread[-1]:.2f}): "
               "the thread and the event loop pass Python's lock back and forth. The rest is eventkg's request "
               "handling (parameters, negotiation, the response cache's bookkeeping, the JSON written in Python) "
               "and Oxigraph's parse and evaluation (bench/query_path.py measures both without HTTP); the HTTP "
               "stack itself (uvicorn, httptools, uvloop, the kernel) costs what the bare app shows. "
-              f"Per request, two server processes spent {serve_rows[0]['cpu_us']:.0f} µs of CPU and "
-              f"{serve_rows[0]['switches']:.2f} context switches, one process {serve_rows[1]['cpu_us']:.0f} µs and "
-              f"{serve_rows[1]['switches']:.2f} (Oxigraph {ox['cpu_us']:.0f} µs of CPU): with the "
+              f"Per request, one server process (and the standby, which looks at the queue and the busy board "
+              f"every 20 ms) spent {serve_rows[0]['cpu_us']:.0f} µs of CPU and "
+              f"{serve_rows[0]['switches']:.2f} context switches, two server processes {serve_rows[1]['cpu_us']:.0f} "
+              f"µs and {serve_rows[1]['switches']:.2f} (Oxigraph {ox['cpu_us']:.0f} µs of CPU): with the "
               "clients on the same two cores, a process that has fewer connections to serve runs out of work, "
               "sleeps and is woken for each request, where a single busy one answers request after request.", ""]
     return "\n".join(lines)
