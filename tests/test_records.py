@@ -82,6 +82,8 @@ def test_non_conforming_record_writes_nothing(store: Store, validator: Validator
         add(store, batch, validator)
     [v] = e.value.report.violations
     assert v.focus_node == "id:event/c" and v.path == "schema:name" and v.message == "An event needs a name."
+    # a shape without a name: the report says which kind of check it was
+    assert "constraint: sh:MinCountConstraintComponent" in e.value.report.text()
     assert quads(store) == before
 
 

@@ -103,6 +103,8 @@ class ValidationReport:
                 lines.append(f"    at:         {r.where()}")
             if r.shape:
                 lines.append(f"    shape:      {r.shape}")
+            elif r.constraint:   # a shape without a name: the kind of check tells results apart
+                lines.append(f"    constraint: {r.constraint}")
         return "\n".join(lines)
 
     def to_json(self) -> str:
