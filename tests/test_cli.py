@@ -525,3 +525,17 @@ def test_graphs_that_are_no_records_are_refused(loaded_cli, tmp_path: Path) -> N
     r = loaded_cli("remove", "https://w3id.org/eventkg/ontology")
     assert r.exit_code != 0 and "no record" in r.output, r.output
     assert loaded_cli("export", "--format", "nq").output == before
+
+
+def test_reading_a_store_that_does_not_exist_says_so_and_makes_none(tmp_path: Path) -> None:
+    """A mistyped --store, or stats before load: exit 2 saying so, and no empty store left behind."""
+    from click.testing import CliRunner
+
+    from eventkg.cli import cli
+
+    missing = tmp_path / "no-store-here"
+    for args in (["stats"], ["query", "records"], ["export", "--format", "nq"]):
+        r = CliRunner().invoke(cli, ["--project", str(ROOT), "--store", str(missing), *args], obj={})
+        assert r.exit_code == 2, (args, r.output)
+        assert "no store here yet" in r.output and "eventkg load" in r.output
+        assert not missing.exists()

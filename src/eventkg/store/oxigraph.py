@@ -88,6 +88,11 @@ class EmbeddedStore(Store):
         if self.path is None:
             return ox.Store()
         self._recover()
+        if share and not (self.path / "CURRENT").is_file():
+            # a command that only reads does not make an empty store where there is none (a mistyped --store,
+            # or stats before load, would report an empty graph and leave a folder behind)
+            raise ConfigError(f"store {self.path}: there is no store here yet; build it with `eventkg load`, or "
+                              "name another with --store PATH")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             if not os.access(self.path.parent, os.W_OK) or (self.path.exists() and not os.access(self.path, os.W_OK)):
@@ -108,7 +113,9 @@ class EmbeddedStore(Store):
                 raise ConfigError(f"store {self.path}: cannot open it: {e}") from e
             if not share:
                 raise ConfigError(f"store {self.path}: another process has it open for writing (a running "
-                                  "eventkg serve?); stop it first, or pick another store with --store PATH") from e
+                                  "eventkg serve?); stop it first (a server started with --allow-update --token "
+                                  "takes records through its records API), or pick another store with --store "
+                                  "PATH") from e
             store = _open_read_only(self.path, " beside the process that has it open")
             self.info = StoreInfo(self.info.kind, self.info.location, writable=False)
             return store
