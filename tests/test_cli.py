@@ -141,6 +141,11 @@ def test_unknown_named_query_and_parameter(loaded_cli) -> None:  # type: ignore[
     lib = json.loads(loaded_cli("queries", "--format", "json").output)
     r = loaded_cli("query", lib[0]["name"], "--param", "nosuch=1")
     assert r.exit_code == 2 and "has no parameter 'nosuch'" in r.stderr
+    # a misspelt prefix is no IRI scheme: refused, not read as an IRI that matches nothing
+    r = loaded_cli("query", "fact-evidence", "--param", "predicate=shema:startDate")
+    assert r.exit_code == 2 and "'shema' is no prefix of ours" in r.stderr
+    r = loaded_cli("query", "fact-evidence", "--param", "predicate=schema:startDate", "--format", "csv")
+    assert r.exit_code == 0 and "2018-06-21" in r.output
 
 
 @pytest.mark.parametrize("fmt,parser", [("turtle", "turtle"), ("nt", "nt"), ("nq", "nquads"), ("trig", "trig"),

@@ -120,6 +120,7 @@ def test_malformed_input_names_file_and_line(name: str, body: bytes, line: int, 
         records_from_file(path)
     assert e.value.source == str(path)
     assert e.value.line == line
+    assert "Parser error at line" not in str(e.value)   # the position once, not twice
     assert f"{path}, line {line}" in str(e.value)
 
 

@@ -54,7 +54,8 @@ def _project(ctx: click.Context) -> Project:
 @click.option("--password", metavar="SECRET", help="Password for a remote store (better: EVENTKG_PASSWORD).")
 @click.option("--token", metavar="SECRET", help="Bearer token for a remote store (better: EVENTKG_TOKEN).")
 @click.option("--project", "root", type=click.Path(file_okay=False, path_type=Path), envvar="EVENTKG_PROJECT",
-              help="Project folder (default: the nearest one with [tool.eventkg] in pyproject.toml).")
+              help="Project folder (default: the nearest one with [tool.eventkg] in pyproject.toml, or an "
+                   "eventkg.toml; or EVENTKG_PROJECT).")
 @click.version_option(package_name="eventkg")
 @click.pass_context
 def cli(ctx: click.Context, store: str | None, update_url: str | None, gsp_url: str | None, username: str | None,

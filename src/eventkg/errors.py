@@ -118,7 +118,8 @@ class QueryTimeout(QueryError):
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
-        EventKGError.__init__(self, f"the query ran longer than its time limit of {seconds:g} s and was stopped")
+        EventKGError.__init__(self, f"the query ran longer than its time limit of {seconds:g} s and was stopped (the "
+                                     "server's --timeout, or the timeout setting)")
 
 
 class StoreError(EventKGError):

@@ -13,6 +13,7 @@ by URL, which is read from the local file (nothing is fetched); YAML-LD is read 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -70,7 +71,7 @@ def syntax_error(source: str, e: SyntaxError) -> LoadError:
     """A parser's SyntaxError as a LoadError naming the source, line and column."""
     line = e.lineno if isinstance(e.lineno, int) else None
     col = e.offset if isinstance(e.offset, int) else None
-    msg = e.msg or str(e)
+    msg = re.sub(r"^Parser error at line \d+(?: between columns \d+ and \d+| column \d+)?: ", "", e.msg or str(e))
     if "No scheme found" in msg:
         msg += " (a relative IRI such as <org/aichr> needs a base: write the IRI in full, or start the file with " \
                "@base <https://w3id.org/eventkg/id/> .)"

@@ -122,7 +122,17 @@ def expand_iri(value: str) -> str:
         v = PREFIXES[m.group(1)] + m.group(2)
     if not re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", v) or _IRI_BAD.search(v):
         raise QueryError(f"{value!r} is not an IRI (nor a prefixed name with a known prefix)")
+    scheme = v.split(":", 1)[0].lower()
+    if m and scheme not in _SCHEMES and not v.startswith("<") and not value.strip().startswith("<"):
+        # shema:startDate reads as an IRI of the scheme "shema" and would match nothing: a misspelt prefix
+        raise QueryError(f"{value!r}: {m.group(1)!r} is no prefix of ours ({', '.join(sorted(PREFIXES))}) nor a "
+                         "usual IRI scheme; write the IRI in full, or as <IRI> for an unusual scheme")
     return v
+
+
+# IRI schemes a value may use as it is (an unknown "prefix:" is taken for a misspelt prefix instead)
+_SCHEMES = frozenset({"http", "https", "urn", "tag", "mailto", "file", "ftp", "did", "data", "doi", "info",
+                      "geo", "tel", "ark", "isbn", "uuid", "ni", "ws", "wss"})
 
 
 def to_term(param: Param, value: str) -> Node:
