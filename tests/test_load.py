@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -271,3 +272,12 @@ def test_a_relative_iri_without_a_base_says_how_to_give_one(tmp_path: Path) -> N
     with pytest.raises(LoadError) as e:
         records_from_file(path)
     assert e.value.line == 2 and "@base" in str(e.value)
+
+
+def test_json_ld_with_a_vocabulary_keeps_every_key(tmp_path: Path) -> None:
+    """With @vocab every key and type name expands to an IRI (nothing is dropped), so none is refused."""
+    path = tmp_path / "r.jsonld"
+    path.write_text(json.dumps({"@context": {"@vocab": "https://schema.org/"}, "@id": str(EV), "@type": "Event",
+                                "organizer": {"@id": "https://w3id.org/eventkg/id/org/aichr"}}))
+    [rec] = records_from_file(path, context=JSONLD_CTX)
+    assert (EV, SCHEMA.organizer, URIRef("https://w3id.org/eventkg/id/org/aichr")) in rec.to_rdflib()

@@ -115,15 +115,16 @@ def _check_jsonld_terms(doc: Any, source: str, text: str, yaml_text: bool) -> No
     a compact or absolute IRI), and a relative IRI where an IRI is expected with no @base to resolve it.
     Call it with our context already inlined. Raises LoadError naming the key and its line."""
     terms: dict[str, Any] = {}
-    has_base = False
+    has_base = has_vocab = False
 
     def learn(ctx: Any) -> None:
-        nonlocal has_base
+        nonlocal has_base, has_vocab
         if isinstance(ctx, list):
             for c in ctx:
                 learn(c)
         elif isinstance(ctx, dict):
             has_base = has_base or "@base" in ctx
+            has_vocab = has_vocab or ctx.get("@vocab") is not None   # then every key and type name expands
             terms.update({k: v for k, v in ctx.items() if not k.startswith("@")})
 
     def gather(node: Any) -> None:
@@ -163,7 +164,7 @@ def _check_jsonld_terms(doc: Any, source: str, text: str, yaml_text: bool) -> No
 
     def types(key: str, value: Any) -> None:
         for v in value if isinstance(value, list) else [value]:
-            if isinstance(v, str) and v not in terms and not known_iri(v):
+            if isinstance(v, str) and v not in terms and not known_iri(v) and not has_vocab:
                 raise LoadError(source, f"{key}: {v!r} is no class the context knows, so the type would be "
                                         "dropped", line_of(key, v))
 
@@ -184,7 +185,7 @@ def _check_jsonld_terms(doc: Any, source: str, text: str, yaml_text: bool) -> No
                 types(key, value)
             elif key.startswith("@"):
                 walk(value)
-            elif definition is None and ":" not in key:
+            elif definition is None and ":" not in key and not has_vocab:
                 raise LoadError(source, f"{key!r} is no term of the JSON-LD context, so its value would be dropped "
                                         "(a misspelt property, or one the context lacks: write it as a compact "
                                         "IRI such as schema:name)", line_of(key))
