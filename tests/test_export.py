@@ -123,3 +123,27 @@ def test_an_rdf_list_keeps_its_order_in_every_format(store: Store, fmt: str, par
     head = back.value(URIRef("https://w3id.org/eventkg/id/event/listed"), URIRef(SCHEMA + "keywords"))
     items = list(back.items(head))
     assert [str(i) for i in items if isinstance(i, Literal)] == ["zulu", "alpha", "mike", "bravo"]
+
+
+def test_json_ld_is_the_same_bytes_whatever_the_hash_seed() -> None:
+    """Nodes that reference each other once (a dataset and its service) nest the same way in every process:
+    the order rdflib hands them out in varies with Python's hash seed."""
+    import subprocess
+    import sys
+
+    script = """
+from rdflib import Graph
+from eventkg.export import jsonld_from_graph
+g = Graph().parse(data='''
+@prefix dcat: <http://www.w3.org/ns/dcat#> .
+<https://w3id.org/eventkg/dataset> dcat:accessService <https://example.org/sparql#service> ;
+    dcat:distribution <https://w3id.org/eventkg/dataset#d1> .
+<https://example.org/sparql#service> dcat:servesDataset <https://w3id.org/eventkg/dataset> .
+<https://w3id.org/eventkg/dataset#d1> dcat:downloadURL <https://example.org/d1.ttl> .
+''', format='turtle')
+import sys; sys.stdout.buffer.write(jsonld_from_graph(g, {"dcat": "http://www.w3.org/ns/dcat#"}))
+"""
+    outs = {subprocess.run([sys.executable, "-c", script], capture_output=True, check=True,
+                           env={**__import__("os").environ, "PYTHONHASHSEED": str(seed)}).stdout
+            for seed in range(1, 9)}
+    assert len(outs) == 1, [o[:200] for o in outs]

@@ -290,7 +290,10 @@ def jsonld_from_graph(g: Graph, context: dict[str, Any], name: str | None = None
 def _jsonld_object(g: Graph, context: dict[str, Any], name: str | None,
                    compactor: _Compactor | None) -> dict[str, Any]:
     expanded = json.loads(g.serialize(format="json-ld"))
-    nodes = sorted(_nest([_sorted_json(n) for n in expanded]), key=lambda n: str(n.get("@id", "")))
+    # in the order of their ids before nesting too: which node of a cycle of single references stays at the
+    # top must not depend on the order rdflib gives them in (it varies with Python's hash seed)
+    by_id = sorted((_sorted_json(n) for n in expanded), key=lambda n: str(n.get("@id", "")))
+    nodes = sorted(_nest(by_id), key=lambda n: str(n.get("@id", "")))
     doc: dict[str, Any] = {"@graph": nodes}
     if name:
         doc["@id"] = name
