@@ -23,7 +23,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 import click
 
@@ -85,17 +85,62 @@ def resources(project: Project) -> list[str]:
     return sorted(p for p in paths if p.startswith(THINGS))
 
 
-def publish(project: Project, out: Path, base_url: str, *, progress: Callable[[int], None] | None = None) -> Published:
-    """Write the site into ``out`` (replaced as a whole once everything is written). Raises EventKGError."""
+MARKER = ".eventkg-site"   # in every site publish writes: a folder that has it may be replaced by the next
+
+
+def _check_out(project: Project, out: Path, force: bool) -> None:
+    """Refuse an ``--out`` whose replacement would lose what is not a site: a file, a folder holding the
+    project or its store, or (without ``force``) a non-empty folder that is no earlier site. Raises
+    ConfigError."""
+    from .errors import ConfigError
+
+    if out.exists() and not out.is_dir():
+        raise ConfigError(f"--out {out}: not a folder")
+    store = project.settings.path(project.settings.store) if not (project.settings.store_is_memory or
+                                                                   project.settings.store_is_remote) else None
+    for kept, what in ((project.settings.root.resolve(), "the project"), (store.resolve() if store else None,
+                                                                          "the store")):
+        if kept is not None and (kept == out or out in kept.parents):
+            raise ConfigError(f"--out {out}: it holds {what} ({kept}), which publishing would replace; "
+                              "give a folder of its own")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).is_file() and not force:
+        raise ConfigError(f"--out {out}: a folder with other files in it, not a site eventkg published (it has "
+                          f"no {MARKER}); publishing replaces the whole folder. Give a new or empty folder, or "
+                          "--force to replace it")
+
+
+def publish(project: Project, out: Path, base_url: str, *, progress: Callable[[int], None] | None = None,
+            force: bool = False) -> Published:
+    """Write the site into ``out`` (replaced as a whole once everything is written). Raises EventKGError
+    (ConfigError for an ``out`` it must not or cannot write, see ``_check_out``)."""
+    from .errors import ConfigError
+
+    out = out.resolve()
+    _check_out(project, out, force)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    except OSError as e:
+        raise ConfigError(f"--out {out}: cannot write there ({e.strerror or e})") from e
+    from .server.conneg import STATIC
+
+    token = STATIC.set(True)   # pages without the endpoint, search and query pages a static site lacks
+    try:
+        return _publish_into(project, out, tmp, base_url, progress)
+    except OSError as e:
+        raise ConfigError(f"--out {out}: cannot write the site ({e.strerror or e})") from e
+    finally:
+        STATIC.reset(token)
+
+
+def _publish_into(project: Project, out: Path, tmp: Path, base_url: str,
+                  progress: Callable[[int], None] | None) -> Published:
     from .export import write_export
     from .server import pages
     from .server.conneg import DOC_VARIANTS, Site
     from .server.errors import NotFound
 
     base_url = base_url if base_url.endswith("/") else base_url + "/"
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     result = Published(out)
 
     def write(rel: str, body: bytes) -> None:
@@ -136,8 +181,12 @@ def publish(project: Project, out: Path, base_url: str, *, progress: Callable[[i
         static = Path(pages.__file__).parent / "static"
         if static.is_dir():
             shutil.copytree(static, tmp / "static")
-        write("nginx.conf", nginx_conf(base_url).encode("utf-8"))
-        write(".htaccess", htaccess(base_url).encode("utf-8"))
+        version = pages.version_iri(project)
+        base = project.settings.base_iri
+        aliases = [(version[len(base):], "ontology")] if version and version.startswith(base) else []
+        write("nginx.conf", nginx_conf(base_url, aliases).encode("utf-8"))
+        write(".htaccess", htaccess(base_url, aliases).encode("utf-8"))
+        write(MARKER, b"A site written by eventkg publish; the next publish into this folder replaces it.\n")
         os.chmod(tmp, 0o755)
         old = out.with_name(f".{out.name}.old")
         shutil.rmtree(old, ignore_errors=True)
@@ -159,9 +208,10 @@ def _types() -> dict[str, str]:
     return t
 
 
-def nginx_conf(base_url: str) -> str:
+def nginx_conf(base_url: str, aliases: Sequence[tuple[str, str]] = ()) -> str:
     """An nginx ``server`` block for the site (set ``listen`` and ``root`` for your host: the published folder
-    must be at ``root`` + the path of the base URL)."""
+    must be at ``root`` + the path of the base URL). ``aliases``: (path, thing path) pairs of IRIs that answer
+    as another thing does (the ontology's version IRI)."""
     from urllib.parse import urlsplit
 
     exts = "|".join(ext for ext, _, _ in _variants())
@@ -175,7 +225,15 @@ def nginx_conf(base_url: str) -> str:
 
     type_lines = "\n".join(f"        {ct.split(';')[0]} {ext};" for ext, ct in sorted(types.items())
                            if ext not in ("txt", "css", "js"))
-    charset_types = " ".join(sorted({ct.split(";")[0] for ct in types.values() if "charset" in ct}))
+    charset_types = " ".join(sorted({ct.split(";")[0] for ct in types.values() if "charset" in ct} - {"text/html"}))
+    cors = 'add_header Access-Control-Allow-Origin "*" always;'
+    alias_rules = "".join(f"""    location = {pre}{path} {{
+        if ($eventkg_ext = 406) {{ add_header Vary Accept always; {cors} return 406; }}
+        add_header Vary Accept always;
+        {cors}
+        return 303 {base_url}doc/{thing}.$eventkg_ext;
+    }}
+""" for path, thing in aliases)
     return f"""# eventkg static site: content negotiation as `eventkg serve` does it (written by `eventkg publish`).
 # Include this file in nginx's http block; set `listen` and `root` (the published folder) for your host.
 {amap("$eventkg_ext", "html")}{amap("$eventkg_void_ext", "ttl")}
@@ -192,13 +250,17 @@ server {{
         text/javascript js;
     }}
     default_type application/octet-stream;
+    {cors}   # reads, from any origin, as `eventkg serve` allows them (a location that adds a header repeats it)
+    location ~ (^|/)(nginx\\.conf|\\.htaccess|{re.escape(MARKER)})$ {{ return 404; }}
 
     # things: 303 See Other to the document chosen by Accept
+{alias_rules}
     location ~ ^{rpre}((id|record)/.+|ontology|shapes|dataset)$ {{
         set $thing $1;
         if (!-f $document_root{pre}doc/$thing.html) {{ return 404; }}
-        if ($eventkg_ext = 406) {{ add_header Vary Accept always; return 406; }}
+        if ($eventkg_ext = 406) {{ add_header Vary Accept always; {cors} return 406; }}
         add_header Vary Accept always;
+        {cors}
         return 303 {base_url}doc/$thing.$eventkg_ext;
     }}
     location = {pre}ontology/context.jsonld {{ types {{ }} default_type application/ld+json; }}
@@ -206,24 +268,26 @@ server {{
     location ~ ^{rpre}doc/(.+)\\.({exts})$ {{
         add_header Vary Accept always;
         add_header Content-Location {base_url}doc/$1.$2 always;
+        {cors}
     }}
     # a document, negotiated
     location ~ ^{rpre}doc/(.+)$ {{
         set $doc $1;
-        if ($eventkg_ext = 406) {{ add_header Vary Accept always; return 406; }}
+        if ($eventkg_ext = 406) {{ add_header Vary Accept always; {cors} return 406; }}
         if (!-f $document_root{pre}doc/$doc.html) {{ return 404; }}
         rewrite ^ {pre}doc/$doc.$eventkg_ext last;
     }}
     location = {pre}.well-known/void {{
-        if ($eventkg_void_ext = 406) {{ add_header Vary Accept always; return 406; }}
+        if ($eventkg_void_ext = 406) {{ add_header Vary Accept always; {cors} return 406; }}
         rewrite ^ {pre}doc/dataset.$eventkg_void_ext last;
     }}
 }}
 """
 
 
-def htaccess(base_url: str) -> str:
-    """Apache rules (mod_rewrite, mod_headers, mod_mime) for the site's folder (served at the base URL)."""
+def htaccess(base_url: str, aliases: Sequence[tuple[str, str]] = ()) -> str:
+    """Apache rules (mod_rewrite, mod_headers, mod_mime, mod_dir) for the site's folder (served at the base
+    URL); ``aliases`` as for ``nginx_conf``."""
     from urllib.parse import urlsplit
 
     exts = "|".join(ext for ext, _, _ in _variants())
@@ -249,10 +313,15 @@ def htaccess(base_url: str) -> str:
                         "^((?:id|record)/.+|ontology|shapes|dataset)$", thing_check)
     doc_rules = conds("doc/$1.EXT [L,E=VARY_ACCEPT:1]", "html", f"^doc/((?!.*\\.(?:{exts})$).+)$", thing_check)
     void_rules = conds("doc/dataset.EXT [L,E=VARY_ACCEPT:1]", "ttl", r"^\.well-known/void$", "")
+    alias_rules = "\n".join(conds(f"{base_url}doc/{thing}.EXT [R=303,L,E=VARY_ACCEPT:1]", "html",
+                                  f"^{re.escape(path)}$", "") for path, thing in aliases)
+    doc_path = re.escape((parts.path or "/") + "doc/")
     return f"""# eventkg static site: content negotiation as `eventkg serve` does it (written by `eventkg publish`).
-# Needs mod_rewrite, mod_headers and mod_mime, and AllowOverride FileInfo for this folder.
-Options -MultiViews
+# Needs mod_rewrite, mod_headers, mod_mime and mod_dir, and AllowOverride FileInfo Indexes for this folder;
+# MultiViews must be off for it (Apache's default).
 DirectoryIndex index.html
+# doc/X is a document and doc/X/ a folder of the documents below it: no redirect to the folder
+DirectorySlash Off
 AddDefaultCharset off
 {add_types}
 AddType "application/ld+json" .jsonld
@@ -262,6 +331,9 @@ AddType "application/ld+json" .jsonld
 
 RewriteEngine On
 RewriteBase {parts.path or "/"}
+RewriteRule (^|/)(nginx\\.conf|\\.htaccess|{re.escape(MARKER)})$ - [R=404,L]
+# IRIs that answer as another thing does (the ontology's version IRI)
+{alias_rules}
 # things: 303 See Other to the document chosen by Accept
 {thing_rules}
 # a document, negotiated
@@ -269,9 +341,10 @@ RewriteBase {parts.path or "/"}
 # the dataset description
 {void_rules}
 
+Header always set Access-Control-Allow-Origin "*"
 Header always set Vary "Accept" env=VARY_ACCEPT
 Header always set Vary "Accept" env=REDIRECT_VARY_ACCEPT
-<If "%{{REQUEST_URI}} =~ m#^/doc/.+\\.({exts})$#">
+<If "%{{REQUEST_URI}} =~ m#^{doc_path}.+\\.({exts})$#">
     Header always set Vary "Accept"
     Header always set Content-Location "expr={origin}%{{REQUEST_URI}}"
 </If>
@@ -283,15 +356,18 @@ Header always set Vary "Accept" env=REDIRECT_VARY_ACCEPT
               help="Folder to write the site into (replaced when the new site is complete).")
 @click.option("--base-url", metavar="URL",
               help="Where the site will be served (default: the base IRI, so the IRIs themselves resolve).")
+@click.option("--force", is_flag=True,
+              help="Replace --out even if it is a folder with other files in it and no earlier site.")
 @click.pass_context
-def publish_command(ctx: click.Context, out: Path, base_url: str | None) -> None:
+def publish_command(ctx: click.Context, out: Path, base_url: str | None, force: bool) -> None:
     """Write the site as static files: every resource as .html, .ttl, .jsonld, .nt (and .nq, .trig, .rdf),
     the index, the ontology documentation, the dumps, VoID/DCAT, a sitemap, and nginx and Apache rules."""
     from .cli import CLIError, _project
 
     project = _project(ctx)
     try:
-        res = publish(project, out, base_url or project.settings.base_iri)
+        project.reader   # it only reads: beside a running server, the store is opened read-only
+        res = publish(project, out, base_url or project.settings.base_iri, force=force)
     except EventKGError as e:
         raise CLIError(e) from e
     click.echo(f"Published {res.resources} documents ({res.files} files) to {res.out}; "

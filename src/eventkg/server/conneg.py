@@ -14,6 +14,7 @@ Everything here is plain functions over strings: no web framework.
 from __future__ import annotations
 
 import functools
+import contextvars
 import hashlib
 from dataclasses import dataclass
 from typing import Iterable
@@ -114,12 +115,24 @@ def etag_matches(if_none_match: str | None, tag: str) -> bool:
     return any(t.strip().removeprefix("W/") == want for t in if_none_match.split(","))
 
 
+# True while `eventkg publish` renders a static site: no SPARQL endpoint, search or query pages there, and a
+# quote is shown by its anchor in the document (a static file cannot mark a range given in the URL)
+STATIC: contextvars.ContextVar[bool] = contextvars.ContextVar("eventkg_static_site", default=False)
+
+
 class Site:
     """Maps between the graph's IRIs and this site's URLs."""
 
     def __init__(self, base_iri: str, base_url: str) -> None:
         self.base_iri = base_iri
         self.base_url = base_url if base_url.endswith("/") else base_url + "/"
+        self.static = STATIC.get()
+
+    def quote_url(self, document_url: str, start: int, end: int) -> str:
+        """Where a document shows the quote at ``start``-``end``: marked (``?hl=``) by the server, or its
+        anchor on a static site."""
+        url = document_url.split("#")[0]
+        return f"{url}#ev-{start}-{end}" if self.static else f"{url}?hl={start}-{end}#hl"
 
     def is_ours(self, iri: str) -> bool:
         return iri.startswith(self.base_iri)
@@ -149,7 +162,12 @@ class Site:
         return None if p is None else self.base_url + p
 
     def page(self, iri: str) -> str:
-        """The link a page uses for a resource: its HTML page if it is ours, else the IRI itself."""
+        """The link a page uses for a resource: its HTML page if it is a thing of ours (``id/``, ``record/``,
+        the ontology, the shapes, the dataset), else the IRI itself (a dump or the endpoint, when the site is
+        served at the base IRI, is a file, not a thing with a page)."""
+        rel = iri[len(self.base_iri):].split("#", 1)[0] if iri.startswith(self.base_iri) else None
+        if rel is None or not (rel.startswith(("id/", "record/")) or rel in ("ontology", "shapes", "dataset")):
+            return self.local(iri)
         url = self.doc_url(iri, HTML_VARIANT)
         if url is None:
             return iri

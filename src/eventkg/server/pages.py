@@ -227,7 +227,7 @@ def _support_view(sups: list[describe.Support], terms: Terms, texts: Mapping[Nod
             if ev.source is not None:
                 url = terms.href(ev.source)
                 if pos is not None and terms.site.is_ours(str(ev.source)):
-                    url = url.split("#")[0] + f"?hl={pos[0]}-{pos[1]}#hl"
+                    url = terms.site.quote_url(url, pos[0], pos[1])
             evs.append({"quote": quote, "source": terms.link(ev.source) if ev.source is not None else None,
                         "url": url, "pos": pos, "node": terms.href(ev.node) if ev.node is not None else None})
         out.append({
@@ -331,7 +331,7 @@ def render_resource_html(project: Project, iri: str, base_url: str, *, highlight
         pos = describe.locate(own, t)
         if pos is not None and t is not None:
             own_view = {"quote": snippet(t, *pos), "source": terms.link(own.source),  # type: ignore[arg-type]
-                        "url": terms.href(own.source).split("#")[0] + f"?hl={pos[0]}-{pos[1]}#hl",  # type: ignore[arg-type]
+                        "url": terms.site.quote_url(terms.href(own.source), pos[0], pos[1]),  # type: ignore[arg-type]
                         "pos": pos}
     graphs = sorted({g for g, s, _, _ in out_q if s == x}, key=str)
     title = labels.get(x) or describe.humanize(iri)
@@ -448,7 +448,8 @@ def dataset_graph(project: Project, base_url: str, *, allow_update: bool = False
     g.add((ds, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")))
     g.add((ds, FOAF.homepage, URIRef(site.base_url)))
     g.add((ds, DCAT.landingPage, URIRef(site.base_url)))
-    g.add((ds, VOID.sparqlEndpoint, endpoint))
+    if not site.static:   # a static site has no endpoint
+        g.add((ds, VOID.sparqlEndpoint, endpoint))
     g.add((ds, VOID.uriSpace, Literal(s.base_iri + "id/")))
     g.add((ds, VOID.triples, Literal(distinct_triples(store), datatype=XSD.integer)))
     g.add((ds, VOID.vocabulary, URIRef(s.base_iri + "ontology")))
@@ -474,13 +475,14 @@ def dataset_graph(project: Project, base_url: str, *, allow_update: bool = False
         g.add((dist, DCTERMS.title, Literal(f"The whole graph in {f.label}", lang="en")))
         g.add((dist, DCAT.downloadURL, url))
         g.add((dist, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{f.media_type}")))
-    g.add((service, RDF.type, DCAT.DataService))
-    g.add((service, DCTERMS.title, Literal("SPARQL 1.1 endpoint", lang="en")))
-    g.add((service, DCAT.endpointURL, endpoint))
-    g.add((service, DCAT.endpointDescription, endpoint))
-    g.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
-    g.add((service, DCAT.servesDataset, ds))
-    g.add((ds, DCAT.accessService, service))
+    if not site.static:
+        g.add((service, RDF.type, DCAT.DataService))
+        g.add((service, DCTERMS.title, Literal("SPARQL 1.1 endpoint", lang="en")))
+        g.add((service, DCAT.endpointURL, endpoint))
+        g.add((service, DCAT.endpointDescription, endpoint))
+        g.add((service, DCTERMS.conformsTo, URIRef("https://www.w3.org/TR/sparql11-protocol/")))
+        g.add((service, DCAT.servesDataset, ds))
+        g.add((ds, DCAT.accessService, service))
     for rec in store.records()[:500]:
         sub = URIRef(rec)
         g.add((ds, VOID.subset, sub))
@@ -684,7 +686,8 @@ def sitemap_xml(project: Project, base_url: str, limit: int = 50_000) -> bytes:
     """Every HTML page: the index, the query page, the vocabulary and one page per resource of ours."""
     s = project.settings
     site = Site(s.base_iri, base_url)
-    urls = [site.base_url, site.url("sparql"), site.doc_url(s.base_iri + "ontology", HTML_VARIANT),
+    urls = [site.base_url, *([] if site.static else [site.url("sparql")]),
+            site.doc_url(s.base_iri + "ontology", HTML_VARIANT),
             site.doc_url(s.base_iri + "shapes", HTML_VARIANT), site.doc_url(s.base_iri + "dataset", HTML_VARIANT)]
     rows = describe._select(project.store, f"""SELECT DISTINCT ?s WHERE {{ ?s ?p ?o
         FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{s.base_iri}") && (STRSTARTS(STR(?s), "{s.base_iri}id/")
