@@ -18,14 +18,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-# Debian packages the tests drive (a headless browser, nginx for the static site, Virtuoso as a second
-# triple store); root only. Elsewhere the tests that need them are skipped.
+# Debian packages the tests drive (a headless browser, nginx and Apache for the static site, Virtuoso as a
+# second triple store); root only. Elsewhere the tests that need them are skipped.
 system-deps:
 	@if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	  missing=""; \
 	  [ -x /usr/bin/chromium ] || missing="$$missing chromium chromium-driver"; \
 	  command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing="$$missing nginx-light"; \
 	  command -v virtuoso-t >/dev/null || missing="$$missing virtuoso-opensource"; \
+	  [ -x /usr/sbin/apache2 ] || missing="$$missing apache2-bin"; \
 	  if [ -n "$$missing" ]; then \
 	    echo "Installing Debian packages:$$missing"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \

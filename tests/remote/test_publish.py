@@ -281,3 +281,59 @@ def test_publish_reads_beside_a_running_server(proj: Path, tmp_path: Path) -> No
     finally:
         if held is not None:
             held.close()
+
+
+APACHE = shutil.which("apache2") or ("/usr/sbin/apache2" if Path("/usr/sbin/apache2").exists() else None)
+APACHE_MODULES = Path("/usr/lib/apache2/modules")
+
+
+def test_apache_serves_the_site_on_a_sub_path(proj: Path, tmp_path: Path) -> None:
+    """The .htaccess rules, run by Apache with the override the docs name (FileInfo Indexes), on a sub-path:
+    things 303 by Accept, a document with documents below it negotiated (no redirect to its folder), the
+    ontology's version IRI, CORS on reads, the rules files not served."""
+    if APACHE is None or not APACHE_MODULES.is_dir():
+        pytest.skip("Apache is not installed (Debian apache2; `make system-deps`)")
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/kg/"
+    www = tmp_path / "www"
+    r = CliRunner().invoke(cli, ["--project", str(proj), "publish", "--out", str(www / "kg"), "--base-url", base],
+                           obj={}, env={"EVENTKG_STORE": ""})
+    assert r.exit_code == 0, r.output
+    # a document with documents below it: doc/id/event/e1.html beside the folder doc/id/event/e1/
+    (www / "kg" / "doc" / "id" / "event" / "e1").mkdir(exist_ok=True)
+    mods = "\n".join(f"LoadModule {m}_module {APACHE_MODULES}/mod_{m}.so"
+                     for m in ("mpm_event", "authz_core", "rewrite", "headers", "mime", "dir"))
+    conf = tmp_path / "httpd.conf"
+    conf.write_text(f"""ServerRoot {tmp_path}
+ServerName 127.0.0.1
+Listen 127.0.0.1:{port}
+PidFile {tmp_path}/httpd.pid
+ErrorLog {tmp_path}/error.log
+{mods}
+TypesConfig /dev/null
+DocumentRoot {www}
+<Directory {www}>
+    AllowOverride FileInfo Indexes
+    Require all granted
+</Directory>
+""", encoding="utf-8")
+    proc = subprocess.Popen([APACHE, "-f", str(conf), "-DFOREGROUND"], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    try:
+        wait_http(base, 10, proc)  # type: ignore[arg-type]
+        with httpx.Client(timeout=10, follow_redirects=False) as c:
+            r = c.get(base + "id/event/e1", headers={"Accept": "text/turtle"})
+            assert r.status_code == 303 and r.headers["location"] == base + "doc/id/event/e1.ttl"
+            assert r.headers["vary"] == "Accept" and r.headers["access-control-allow-origin"] == "*"
+            r = c.get(base + "doc/id/event/e1", headers={"Accept": "text/turtle"})
+            assert r.status_code == 200 and r.headers["content-type"] == "text/turtle; charset=utf-8"
+            assert r.headers["content-location"] == base + "doc/id/event/e1.ttl"
+            r = c.get(base + "doc/id/event/e1.jsonld")
+            assert r.headers["content-location"] == base + "doc/id/event/e1.jsonld" and "Accept" in r.headers["vary"]
+            r = c.get(base + "ontology/0.1.0", headers={"Accept": "text/html"})
+            assert r.status_code == 303 and r.headers["location"] == base + "doc/ontology.html"
+            for private in ("nginx.conf", ".htaccess", ".eventkg-site"):
+                assert c.get(base + private).status_code == 404, private
+    finally:
+        proc.terminate()
+        proc.wait(10)
