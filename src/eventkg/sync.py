@@ -123,7 +123,8 @@ def push_command(ctx: click.Context, to: str, update_url: str | None, gsp_url: s
     """Copy the local graph (all records) to a remote store, then check the triple counts.
 
     Credentials come from --user/--password/--token (or EVENTKG_USER/EVENTKG_PASSWORD/EVENTKG_TOKEN)."""
-    _run_copy(ctx, lambda p: p.store, lambda p: _remote(p.settings, to, update_url, gsp_url), mirror, "Pushed")
+    # the local store is only read: beside a running server it is opened read-only
+    _run_copy(ctx, lambda p: p.reader, lambda p: _remote(p.settings, to, update_url, gsp_url), mirror, "Pushed")
 
 
 @click.command("pull")

@@ -77,7 +77,19 @@ def test_push_then_pull_round_trip_with_count_checks(proj: Path, remote: dict[st
 def test_push_without_update_url_says_so(proj: Path, remote: dict[str, str]) -> None:
     assert run(proj, "load").exit_code == 0
     r = run(proj, "push", "--to", remote["query"])
-    assert r.exit_code == 2 and "--update-url" in r.output
+    assert r.exit_code == 2 and "eventkg push --to URL --update-url URL" in r.output
+
+
+def test_push_reads_the_local_store_beside_a_running_server(proj: Path, remote: dict[str, str]) -> None:
+    """push only reads the local store: beside a process that holds it for writing, it opens it read-only."""
+    assert run(proj, "load").exit_code == 0
+    held = EmbeddedStore(proj / "store")
+    try:
+        r = run(proj, "push", "--to", remote["query"], "--update-url", remote["update"], "--gsp-url", remote["gsp"])
+        assert r.exit_code == 0, r.output
+        assert "counts match" in r.output
+    finally:
+        held.close()
 
 
 def test_remote_store_commands(proj: Path, remote: dict[str, str]) -> None:

@@ -323,7 +323,8 @@ class RemoteStore(Store):
     def _need_update(self, what: str) -> str:
         if not self.update_url:
             raise ReadOnlyStoreError(f"cannot {what}: the store {self.query_url} has no update endpoint; give "
-                                     "one with --update-url or EVENTKG_UPDATE_URL")
+                                     "one with --update-url (after push: `eventkg push --to URL --update-url URL`; "
+                                     "before other commands, or EVENTKG_UPDATE_URL)")
         return self.update_url
 
     def _post_update(self, sparql: str, *, idempotent: bool = True, what: str = "") -> None:
