@@ -12,6 +12,7 @@ import asyncio
 import codecs
 import contextlib
 import functools
+import itertools
 import hmac
 import logging
 import os
@@ -403,6 +404,9 @@ def _not_modified_since(request: Request, path: Path) -> bool:
     return int(path.stat().st_mtime) <= since
 
 
+_LIVE_DUMPS = itertools.count(1)
+
+
 async def dump(request: Request) -> Response:
     """``/dumps/eventkg.EXT``: the whole graph, written once per version of the store."""
     st = _state(request)
@@ -411,12 +415,16 @@ async def dump(request: Request) -> Response:
     if fmt_name is None:
         raise NotFound(f"no dump {name!r}; there are: {', '.join(f for _, f in pages.DUMPS)}")
     fmt = rdf_format(fmt_name)
-    key = (st.generation, name)
+    # a store others write too (a remote one): written again for each request, never an old copy
+    key = (st.generation, name) if st.caching else (-next(_LIVE_DUMPS), name)
     if key not in st.dumps:
         from ..export import write_export
 
         assert st.dump_dir is not None
-        target = st.dump_dir / f"{st.generation}-{name}"
+        target = st.dump_dir / f"{key[0]}-{name}"
+        if not st.caching:
+            for old in [k for k in st.dumps if k[1] == name and k[0] < 0]:
+                st.dumps.pop(old)[0].unlink(missing_ok=True)   # the previous copy (a reader still has it open)
 
         def make() -> str:
             import hashlib
