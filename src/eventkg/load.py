@@ -12,6 +12,7 @@ by URL, which is read from the local file (nothing is fetched); YAML-LD is read 
 
 from __future__ import annotations
 
+import codecs
 import json
 import re
 from dataclasses import dataclass
@@ -256,7 +257,7 @@ def _prepare(data: bytes, fmt: RdfFormat, source: str, context: dict[str, Any] |
 def parse_quads(data: bytes, fmt: RdfFormat, source: str, *, context: dict[str, Any] | None = None,
                 base_iri: str | None = None, context_base: str = BASE_IRI) -> list[ox.Quad]:
     """All quads of a document. Raises LoadError naming ``source``, and the line where the parser gives one."""
-    data = data.removeprefix(b"\xef\xbb\xbf")   # a UTF-8 byte order mark, which some editors write
+    data = data.removeprefix(codecs.BOM_UTF8)   # a byte order mark, which some editors write
     if not data.strip():
         raise LoadError(source, "the request body is empty" if source == "request body" else "the file is empty")
     data, fmt = _prepare(data, fmt, source, context, context_base)
@@ -342,7 +343,7 @@ def scan_record_iri(path: Path, fmt: RdfFormat, base_iri: str = BASE_IRI) -> str
     ontology = None
     try:
         with open(path, "rb") as f:
-            if f.read(3) != b"\xef\xbb\xbf":   # a UTF-8 byte order mark is passed over
+            if f.read(len(codecs.BOM_UTF8)) != codecs.BOM_UTF8:   # a byte order mark is passed over
                 f.seek(0)
             for t in ox.parse(f, format=fmt.oxigraph, lenient=True):
                 if t.predicate == RDF_TYPE and isinstance(t.subject, ox.NamedNode):
@@ -363,6 +364,6 @@ def declared_records(triples: Iterable[ox.Triple | ox.Quad]) -> list[str]:
 
 
 __all__ = [
-    "declared_records", "Record", "syntax_error", "iter_files", "read_context", "parse_quads", "record_iri_for", "records_from_bytes",
-    "records_from_file", "scan_record_iri",
+    "Record", "syntax_error", "iter_files", "read_context", "parse_quads", "record_iri_for", "records_from_bytes",
+    "records_from_file", "scan_record_iri", "declared_records",
 ]

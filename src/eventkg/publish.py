@@ -30,11 +30,10 @@ import click
 from .errors import EventKGError
 from .formats import rdf_format
 from .project import Project
+from .server.conneg import THING_ROOTS, VOCABULARIES
 from .store.base import Rows
 
 DOC = "doc/"
-THINGS = ("id/", "record/")
-VOCABULARIES = ("ontology", "shapes", "dataset")
 _SAFE_PATH = re.compile(r"[A-Za-z0-9._~\-]+(?:/[A-Za-z0-9._~\-]+)*")
 
 
@@ -82,7 +81,7 @@ def resources(project: Project) -> list[str]:
     assert isinstance(res, Rows)
     iris = {str(r[0]) for r in res.rows} | {g for g in project.store.records() if g.startswith(base)}
     paths = {i[len(base):].split("#", 1)[0] for i in iris}
-    return sorted(p for p in paths if p.startswith(THINGS))
+    return sorted(p for p in paths if p.startswith(THING_ROOTS))
 
 
 MARKER = ".eventkg-site"   # in every site publish writes: a folder that has it may be replaced by the next

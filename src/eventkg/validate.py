@@ -370,6 +370,9 @@ class Validator:
         focus: set[Node] = set()
         origin: dict[Node, str] = {}
         conv = data.to_rdflib
+        # stated_by: a whole-graph check (hung on the ontology's IRI) names a fact by its property and object;
+        # the subject the records state it of is the node to report
+        stated_by: dict[tuple[Node, Node], list[Node]] = {}
         for r in records:
             data.add_both(r.triples)
             for t in r.triples:
@@ -377,6 +380,7 @@ class Validator:
                 if s not in origin:
                     focus.add(s)  # type: ignore[arg-type]
                     origin[s] = r.source  # type: ignore[index]
+                stated_by.setdefault((conv(t.predicate), conv(t.object)), []).append(s)  # type: ignore[arg-type]
         if not focus:
             return ValidationReport(True, [], Graph(), 0)
         data.add_graph(self.ontology)
@@ -391,12 +395,6 @@ class Validator:
             ok, more = self._run(data, cited, use_shapes=[_QUOTES_SHAPE])
             conforms = conforms and ok
             _merge_report(report_graph, more, conforms)
-        # A whole-graph check (hung on the ontology's IRI) names the fact by its property and object: the
-        # subject the records state it of is the node to report.
-        stated_by: dict[tuple[Node, Node], list[Node]] = {}
-        for r in records:
-            for t in r.triples:
-                stated_by.setdefault((conv(t.predicate), conv(t.object)), []).append(conv(t.subject))  # type: ignore[arg-type]
         results = self._results(report_graph, origin, stated_by)
         return ValidationReport(conforms, results, report_graph, len(focus) + len(cited))
 
@@ -473,8 +471,8 @@ class _LineFinder:
         needles += [f"<{iri[len(b):]}>" for b in bases if iri.startswith(b) and iri != b]
         needles += [f"{p}:{iri[len(ns):]}" for p, ns in prefixes.items() if iri.startswith(ns) and iri != ns]
         # JSON-LD and YAML records write compact IRIs with our context's prefixes.
-        needles += [f'"{p}:{iri[len(ns):]}"' for p, ns in PREFIXES.items() if iri.startswith(ns) and iri != ns]
         compact = [f"{p}:{iri[len(ns):]}" for p, ns in PREFIXES.items() if iri.startswith(ns) and iri != ns]
+        needles += [f'"{c}"' for c in compact]
         needles += [f"{key}: {c}" for key in ("@id", '"@id"', "'@id'") for c in [*compact, iri]]
 
         def names(line: str, n: str) -> int:

@@ -43,7 +43,7 @@ from ..project import Project
 from ..store.base import query_form, uses_service
 from . import describe, pages
 from .conneg import (DOC_VARIANTS, HTML, HTML_VARIANT, PROBLEM, RDF_VARIANTS, Site, Variant, content_type, etag,
-                     etag_matches, negotiate, split_ext, variant_for_ext)
+                     etag_matches, has_document, negotiate, split_ext, variant_for_ext)
 from .errors import (BadRequest, Conflict, Forbidden, HTTPError, NotAcceptable, NotFound, PayloadTooLarge,
                      PreconditionFailed,
                      Unauthorized, UnsupportedMediaType)
@@ -272,8 +272,12 @@ async def thing(request: Request) -> Response:
     if rel.startswith(("id/", "record/")):
         if not await run_in_threadpool(describe.exists, st.project.store, iri):
             raise NotFound(f"the graph does not name <{iri}>")
-    variant = _negotiated(request)
-    target = site.doc_url(iri, variant)
+    return _see_document(request, site, iri)
+
+
+def _see_document(request: Request, site: Site, iri: str) -> Response:
+    """303 See Other to the document about ``iri`` in the variant Accept chooses."""
+    target = site.doc_url(iri, _negotiated(request))
     assert target is not None
     return Response(f"See {target}\n", 303,
                     headers={"Location": target, "Vary": "Accept"}, media_type=content_type("text/plain"))
@@ -287,10 +291,7 @@ async def ontology_version(request: Request) -> Response:
     version = pages.version_iri(st.project)
     if version is None or site.iri(f"ontology/{request.path_params['version']}") != version:
         raise NotFound(f"no version of the ontology at {request.url.path}")
-    target = site.doc_url(site.iri("ontology"), _negotiated(request))
-    assert target is not None
-    return Response(f"See {target}\n", 303,
-                    headers={"Location": target, "Vary": "Accept"}, media_type=content_type("text/plain"))
+    return _see_document(request, site, site.iri("ontology"))
 
 
 def _root(request: Request) -> str:
@@ -331,7 +332,7 @@ async def document(request: Request) -> Response:
         variant = _variant_named(fmt)
     if variant is None:
         variant = _negotiated(request)
-    if not (path.startswith(("id/", "record/")) or path in ("ontology", "shapes", "dataset")):
+    if not has_document(path):
         raise NotFound(f"no document at {request.url.path}")
     iri = site.iri(path)
     hl = _highlight(request) if variant.fmt is None else None

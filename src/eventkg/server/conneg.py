@@ -13,8 +13,8 @@ Everything here is plain functions over strings: no web framework.
 
 from __future__ import annotations
 
-import functools
 import contextvars
+import functools
 import hashlib
 from dataclasses import dataclass
 from typing import Iterable
@@ -27,6 +27,12 @@ DOC_PREFIX = "doc/"
 # Paths under the base that are things (answered with 303) rather than documents.
 THING_ROOTS = ("id/", "record/")
 VOCABULARIES = ("ontology", "shapes", "dataset")
+
+
+def has_document(rel: str) -> bool:
+    """Whether a path under the base names a thing with a document (``id/...``, ``record/...``, the ontology,
+    the shapes, the dataset), as opposed to a file of the site (a dump, the endpoint)."""
+    return rel.startswith(THING_ROOTS) or rel in VOCABULARIES
 
 
 @dataclass(frozen=True)
@@ -166,7 +172,7 @@ class Site:
         the ontology, the shapes, the dataset), else the IRI itself (a dump or the endpoint, when the site is
         served at the base IRI, is a file, not a thing with a page)."""
         rel = iri[len(self.base_iri):].split("#", 1)[0] if iri.startswith(self.base_iri) else None
-        if rel is None or not (rel.startswith(("id/", "record/")) or rel in ("ontology", "shapes", "dataset")):
+        if rel is None or not has_document(rel):
             return self.local(iri)
         url = self.doc_url(iri, HTML_VARIANT)
         if url is None:

@@ -38,6 +38,8 @@ import time
 from dataclasses import replace
 from typing import Any
 
+import uvicorn
+
 from ..config import Settings
 from .pool import EXIT_QUERY_TIMEOUT, BusyBoard, use_board
 
@@ -166,8 +168,6 @@ def _follow_parent(stdin: Any) -> None:
 
 
 def main() -> None:
-    import uvicorn
-
     from ..project import Project
     from ..store.oxigraph import EmbeddedStore
     from .app import create_app
@@ -192,57 +192,48 @@ def main() -> None:
         uvicorn.Server(uconfig).run(sockets=[sock])
 
 
-def _standby_server() -> type:
-    import uvicorn
+class _Standby(uvicorn.Server):
+    """A uvicorn server that does not listen: it takes the connections that wait in the shared queue
+    while every server process is busy (the board says so)."""
 
-    class Standby(uvicorn.Server):
-        """A uvicorn server that does not listen: it takes the connections that wait in the shared queue
-        while every server process is busy (the board says so)."""
+    def __init__(self, config: Any, listener: socket.socket, board: BusyBoard) -> None:
+        super().__init__(config)
+        self.listener = listener
+        self.board = board
+        self.watcher: asyncio.Task[None] | None = None
 
-        def __init__(self, config: Any, listener: socket.socket, board: BusyBoard) -> None:
-            super().__init__(config)
-            self.listener = listener
-            self.board = board
-            self.watcher: asyncio.Task[None] | None = None
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets=[])
+        # uvicorn's own protocol factory, as its startup makes it for a listening socket
+        protocol: Any = self.config.http_protocol_class
+        factory = functools.partial(protocol, config=self.config, server_state=self.server_state,
+                                    app_state=self.lifespan.state)
+        self.watcher = asyncio.get_running_loop().create_task(self.take_waiting(factory))
 
-        async def startup(self, sockets: list[socket.socket] | None = None) -> None:
-            await super().startup(sockets=[])
-            # uvicorn's own protocol factory, as its startup makes it for a listening socket
-            protocol: Any = self.config.http_protocol_class
-            factory = functools.partial(protocol, config=self.config, server_state=self.server_state,
-                                        app_state=self.lifespan.state)
-            self.watcher = asyncio.get_running_loop().create_task(self.take_waiting(factory))
+    async def take_waiting(self, factory: Any) -> None:
+        loop = asyncio.get_running_loop()
+        poll = select.poll()
+        poll.register(self.listener.fileno(), select.POLLIN)
+        while not self.should_exit:
+            await asyncio.sleep(STANDBY_POLL)
+            if not poll.poll(0) or not self.board.all_busy_for(BUSY_FOR):
+                continue
+            while True:
+                try:
+                    conn, _ = self.listener.accept()
+                except OSError:   # BlockingIOError: another process took it
+                    break
+                conn.setblocking(False)
+                with contextlib.suppress(OSError):
+                    conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                await loop.connect_accepted_socket(factory, conn)
 
-        async def take_waiting(self, factory: Any) -> None:
-            loop = asyncio.get_running_loop()
-            poll = select.poll()
-            poll.register(self.listener.fileno(), select.POLLIN)
-            while not self.should_exit:
-                await asyncio.sleep(STANDBY_POLL)
-                if not poll.poll(0) or not self.board.all_busy_for(BUSY_FOR):
-                    continue
-                while True:
-                    try:
-                        conn, _ = self.listener.accept()
-                    except OSError:   # BlockingIOError: another process took it
-                        break
-                    conn.setblocking(False)
-                    with contextlib.suppress(OSError):
-                        conn.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                    await loop.connect_accepted_socket(factory, conn)
-
-        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
-            if self.watcher is not None:
-                self.watcher.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await self.watcher
-            await super().shutdown(sockets=sockets)
-
-    return Standby
-
-
-def _Standby(config: Any, listener: socket.socket, board: BusyBoard) -> Any:  # noqa: N802 - made on first use
-    return _standby_server()(config, listener, board)
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        if self.watcher is not None:
+            self.watcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.watcher
+        await super().shutdown(sockets=sockets)
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ which reports a real syntax error with its true line (quads loaded twice are sto
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 from concurrent.futures import ThreadPoolExecutor
@@ -74,7 +75,7 @@ def directives(path: str) -> list[tuple[int, bytes]]:
             base += end
 
 
-BOM = b"\xef\xbb\xbf"
+BOM = codecs.BOM_UTF8
 
 
 def bulk_load_file(store: ox.Store, path: str, fmt: RdfFormat, graph: ox.NamedNode | None,
