@@ -255,11 +255,21 @@ def test_by_default_one_process_serves_and_the_standby_takes_connections_only_wh
         wait_serving(proc, url := f"http://127.0.0.1:{port}")
         served = Served(proc, url, store)
         kids = sorted(served.wait_children(2))
-        clients = [served.client() for _ in range(4)]
-        for c in clients:   # four keep-alive connections, opened one after another
-            assert c.get("/sparql", params={"query": ASK}, headers=JSON).status_code == 200
-        held = sorted(connections_of(p, port) for p in kids)
-        assert held == [0, 4], held          # all on one process; the standby took none
+        # four keep-alive connections, opened one after another, all on one process and none on the standby.
+        # On a loaded machine the server process can be descheduled mid-query past the standby's threshold,
+        # and then the standby rightly takes one: up to three tries, one of which must show [0, 4] (a standby
+        # that listened would share the connections every time).
+        for _ in range(3):
+            clients = [served.client() for _ in range(4)]
+            for c in clients:
+                assert c.get("/sparql", params={"query": ASK}, headers=JSON).status_code == 200
+            held = sorted(connections_of(p, port) for p in kids)
+            if held == [0, 4]:
+                break
+            for c in clients:
+                c.close()
+            time.sleep(1)
+        assert held == [0, 4], held
         answers: dict[str, object] = {}
 
         def slow() -> None:
