@@ -331,33 +331,33 @@ class Validator:
         out = Graph()
         if not described and not referenced:
             return out
-        skip = set(exclude)
-        graphs = [g for g in store.records() if g not in skip] if skip else None
-        for s_, p_, o_ in self._about(store, sorted(described), graphs):
+        skip = sorted(set(exclude))
+        for s_, p_, o_ in self._about(store, sorted(described), skip):
             if not any(_same_value(o_, mine) for mine in stated.get((s_, p_), ())):
                 out.add((s_, p_, o_))
                 if isinstance(o_, URIRef):
                     referenced.add(str(o_))   # what the store says of them points further
-        out += self._about(store, sorted(referenced - described), graphs)
+        out += self._about(store, sorted(referenced - described), skip)
         subjects = sorted({str(s) for s in out.subjects() if isinstance(s, URIRef)})
-        out += self._about(store, subjects, graphs, via=_RDF_SUBJECT)
+        out += self._about(store, subjects, skip, via=_RDF_SUBJECT)
         return out
 
     @staticmethod
-    def _about(store: Store, iris: list[str], graphs: list[str] | None, via: str | None = None) -> Graph:
-        """Every triple about the IRIs (with ``via``: about the nodes that point to them by ``via``), in
-        ``graphs`` (None: all)."""
+    def _about(store: Store, iris: list[str], skip: list[str], via: str | None = None) -> Graph:
+        """Every triple about the IRIs (with ``via``: about the nodes that point to them by ``via``) in the
+        store's records, but those in ``skip``. The records are read as ``GRAPH ?g`` with a filter, not as a
+        dataset listing every other record: Oxigraph looks each IRI up once per graph of such a list (with
+        1,698 records, 6 s instead of 0.08 s for the context of one record being replaced)."""
         out = Graph()
-        if graphs is not None and not graphs:
-            return out
+        keep = f"FILTER (?g NOT IN ({', '.join(f'<{g}>' for g in skip)}))" if skip else ""
         for i in range(0, len(iris), 500):
             values = " ".join(f"<{iri}>" for iri in iris[i:i + 500])
             if via is None:
-                q = f"CONSTRUCT {{ ?x ?p ?o }} WHERE {{ VALUES ?x {{ {values} }} ?x ?p ?o }}"
+                q = f"CONSTRUCT {{ ?x ?p ?o }} WHERE {{ VALUES ?x {{ {values} }} GRAPH ?g {{ ?x ?p ?o }} {keep} }}"
             else:
-                q = (f"CONSTRUCT {{ ?a ?p ?o }} WHERE {{ VALUES ?x {{ {values} }} ?a <{via}> ?x . "
-                     f"?a ?p ?o }}")
-            res = store.query(q, default_graphs=graphs) if graphs is not None else store.query(q)
+                q = (f"CONSTRUCT {{ ?a ?p ?o }} WHERE {{ VALUES ?x {{ {values} }} GRAPH ?h {{ ?a <{via}> ?x }} "
+                     f"GRAPH ?g {{ ?a ?p ?o }} {keep} {keep.replace('?g', '?h')} }}")
+            res = store.query(q)
             assert isinstance(res, Triples)
             out += res.graph
         return out
