@@ -544,3 +544,24 @@ def test_reading_a_store_that_does_not_exist_says_so_and_makes_none(tmp_path: Pa
         assert r.exit_code == 2, (args, r.output)
         assert "no store here yet" in r.output and "eventkg load" in r.output
         assert not missing.exists()
+
+
+def test_a_value_that_is_not_of_its_datatype_is_reported_once_without_library_noise(tmp_path: Path) -> None:
+    """An ill-typed date is a violation in the report; rdflib's own warning with a traceback for each such
+    literal (17 lines each, thousands of lines for a big record) is not printed beside it."""
+    import subprocess
+    import sys
+
+    eventkg = str(Path(sys.executable).parent / "eventkg")
+    src = (ROOT / "data" / "records" / "aichr-tip-workshop-2018.ttl").read_text(encoding="utf-8")
+    bad = tmp_path / "bad-date.ttl"
+    assert '"2018-06-21"^^xsd:date' in src
+    bad.write_text(src.replace('"2018-06-21"^^xsd:date', '"2018-06-31"^^xsd:date'), encoding="utf-8")
+    r = subprocess.run([eventkg, "--project", str(ROOT), "--store", "memory", "validate", str(bad)],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 1, r.stderr
+    assert '"2018-06-31"^^xsd:date' in r.stdout
+    # a date that is no date cannot be compared with the end date: SHACL makes that a result too (pySHACL
+    # crashed on the comparison)
+    assert "ekgsh:Dates-datatype" in r.stdout and "ekgsh:Event-dateOrder" in r.stdout
+    assert "Traceback" not in r.stderr and "Failed to convert" not in r.stderr, r.stderr[:2000]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Callable, Iterable
 
 import pyoxigraph as ox
@@ -11,6 +12,18 @@ from rdflib.term import Node
 from .namespaces import XSD
 
 _XSD_STRING = str(XSD.string)
+
+
+class _IllTypedLiteralNoise(logging.Filter):
+    """rdflib logs a warning with a traceback (17 lines) for each literal whose text is not of its datatype
+    (``"2018-06-31"^^xsd:date``). eventkg reports such a value itself, as a validation result naming its file,
+    line, node and property, so that warning is dropped; rdflib's other messages pass."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith("Failed to convert Literal lexical form to value")
+
+
+logging.getLogger("rdflib.term").addFilter(_IllTypedLiteralNoise())
 _RDF_LANG = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
