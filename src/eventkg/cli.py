@@ -53,17 +53,20 @@ def _project(ctx: click.Context) -> Project:
 @click.option("--user", "username", metavar="NAME", help="User for a remote store (or EVENTKG_USER).")
 @click.option("--password", metavar="SECRET", help="Password for a remote store (better: EVENTKG_PASSWORD).")
 @click.option("--token", metavar="SECRET", help="Bearer token for a remote store (better: EVENTKG_TOKEN).")
+@click.option("--remote-timeout", type=float, metavar="SECONDS", envvar="EVENTKG_REMOTE_TIMEOUT",
+              help="How long a remote store may take to answer one request (default 300).")
 @click.option("--project", "root", type=click.Path(file_okay=False, path_type=Path), envvar="EVENTKG_PROJECT",
               help="Project folder (default: the nearest one with [tool.eventkg] in pyproject.toml, or an "
                    "eventkg.toml; or EVENTKG_PROJECT).")
 @click.version_option(package_name="eventkg")
 @click.pass_context
 def cli(ctx: click.Context, store: str | None, update_url: str | None, gsp_url: str | None, username: str | None,
-        password: str | None, token: str | None, root: Path | None) -> None:
+        password: str | None, token: str | None, remote_timeout: float | None, root: Path | None) -> None:
     """eventkg: the records of events of intergovernmental bodies as a knowledge graph, with the evidence
     for every fact."""
     settings = _run(lambda: load_settings(root, store=store, update_url=update_url, gsp_url=gsp_url,
-                                               username=username, password=password, token=token))
+                                               username=username, password=password, token=token,
+                                               remote_timeout=remote_timeout))
     project = Project(settings)
     ctx.ensure_object(dict)["project"] = project
     ctx.call_on_close(project.close)

@@ -31,6 +31,7 @@ class Settings:
     context: str = "ontology/context.jsonld"
     queries: str = "queries"
     timeout: float = 10.0                        # seconds a query may run (server)
+    remote_timeout: float = 300.0                # seconds a remote store may take to answer one request
     row_limit: int = 10_000                      # rows a query may return (server)
     found: bool = True                           # False: no project folder was found, root is the cwd
 
@@ -94,8 +95,9 @@ def _file_settings(root: Path) -> dict[str, Any]:
 _ENV = {
     "EVENTKG_STORE": "store", "EVENTKG_UPDATE_URL": "update_url", "EVENTKG_GSP_URL": "gsp_url",
     "EVENTKG_USER": "username", "EVENTKG_PASSWORD": "password", "EVENTKG_TOKEN": "token",
-    "EVENTKG_BASE_IRI": "base_iri",
+    "EVENTKG_BASE_IRI": "base_iri", "EVENTKG_REMOTE_TIMEOUT": "remote_timeout",
 }
+_NUMBERS = {"timeout": float, "remote_timeout": float, "row_limit": int}
 
 
 def load_settings(root: Path | None = None, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -121,6 +123,14 @@ def load_settings(root: Path | None = None, env: Mapping[str, str] | None = None
         if environ.get(var):
             values[key] = environ[var]
     values.update({k: v for k, v in overrides.items() if v is not None})
+    for key, kind in _NUMBERS.items():
+        if key in values:
+            try:
+                values[key] = kind(values[key])
+            except (TypeError, ValueError):
+                raise ConfigError(f"{key.replace('_', ' ')}: {values[key]!r} is not a number") from None
+            if values[key] <= 0:
+                raise ConfigError(f"{key.replace('_', ' ')}: {values[key]!r} is not a positive number")
     try:
         return Settings(root=root, found=found, **values)
     except TypeError as e:

@@ -228,3 +228,38 @@ def test_concurrent_readers_share_one_store(own_server: Any) -> None:
     for t in threads:
         t.join()
     assert not errors
+
+
+def test_a_store_that_does_not_answer_is_given_up_after_the_remote_timeout(own_server: Any, proxy: Any,
+                                                                           tmp_path: Any) -> None:
+    """A hung store: the command gives up after --remote-timeout (or EVENTKG_REMOTE_TIMEOUT), once, and says
+    how to wait longer; it used to wait the fixed 300 s four times over."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    calls = {"n": 0}
+
+    def hang(handler: Any, body: bytes) -> Any:
+        calls["n"] += 1
+        time.sleep(6)
+        return (503, {"Content-Type": "text/plain"}, b"too late")
+
+    p = proxy(own_server.base, hang)
+    eventkg = str(Path(sys.executable).parent / "eventkg")
+    root = str(Path(__file__).resolve().parents[2])
+    for how, extra, env in (("flag", ["--remote-timeout", "1"], {}),
+                            ("variable", [], {"EVENTKG_REMOTE_TIMEOUT": "1"})):
+        calls["n"] = 0
+        start = time.monotonic()
+        r = subprocess.run([eventkg, "--project", root, "--store", p.base + "/query", *extra, "stats"],
+                           capture_output=True, text=True, timeout=60, env={**os.environ, **env})
+        took = time.monotonic() - start
+        assert r.returncode != 0, how
+        assert "no answer within 1 s" in r.stderr and "--remote-timeout" in r.stderr, (how, r.stderr)
+        assert took < 5, (how, took)
+        assert calls["n"] == 1, (how, calls)
+    r = subprocess.run([eventkg, "--project", root, "--store", p.base + "/query", "stats"], capture_output=True,
+                       text=True, timeout=60, env={**os.environ, "EVENTKG_REMOTE_TIMEOUT": "soon"})
+    assert r.returncode == 2 and "remote-timeout" in r.stderr.lower(), r.stderr

@@ -58,6 +58,7 @@ _RDF_LANG = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _SYSTEM_PREFIXES = ("http://www.openlinksw.com/schemas/virtrdf#", "http://www.w3.org/ns/ldp#")
 _SYSTEM_PATHS = ("/sparql", "/DAV/")
 _RETRY_STATUS = {502, 503, 504}
+_TIMEOUT_HINT = " (wait longer with --remote-timeout SECONDS or EVENTKG_REMOTE_TIMEOUT)"
 _TRANSIENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.ReadTimeout, httpx.WriteTimeout, httpx.PoolTimeout,
               httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError)
 
@@ -266,7 +267,7 @@ class RemoteStore(Store):
             if url and not str(url).startswith(("http://", "https://")):
                 raise ConfigError(f"{name.replace('_', ' ')}: {mask_url(str(url))} is not an http(s) URL")
         return cls(settings.store, settings.update_url, settings.gsp_url, username=settings.username,
-                   password=settings.password, token=settings.token)
+                   password=settings.password, token=settings.token, timeout=settings.remote_timeout)
 
     def __repr__(self) -> str:
         who = f", user={self.username!r}, password=***" if self.username else ""
@@ -299,10 +300,11 @@ class RemoteStore(Store):
                 err: StoreError = StoreError(f"{mask_url(url)}: cannot connect ({e or type(e).__name__}); "
                                              "is the server running?")
                 retry = True
-            except httpx.TimeoutException as e:
-                err = StoreError(f"{mask_url(url)}: no answer within {self.timeout:g} s{what}")
-                retry = idempotent
-                _ = e
+            except httpx.TimeoutException:
+                # not asked again: a store that gave no answer in the whole time would make the caller wait
+                # that long once per try
+                err = StoreError(f"{mask_url(url)}: no answer within {self.timeout:g} s{what}{_TIMEOUT_HINT}")
+                retry = False
             except _TRANSIENT as e:
                 err = StoreError(f"{mask_url(url)}: the connection failed ({e or type(e).__name__}){what}")
                 retry = idempotent
@@ -416,13 +418,13 @@ class RemoteStore(Store):
             except (socket.timeout, TimeoutError) as e:
                 if timeout is not None:
                     raise QueryTimeout(timeout) from e
-                raise StoreError(f"{url}: no answer within {self.timeout:g} s") from e
+                raise StoreError(f"{url}: no answer within {self.timeout:g} s{_TIMEOUT_HINT}") from e
             except urllib.error.URLError as e:
                 reason = e.reason
                 if isinstance(reason, (socket.timeout, TimeoutError)):
                     if timeout is not None:
                         raise QueryTimeout(timeout) from e
-                    raise StoreError(f"{url}: no answer within {self.timeout:g} s") from e
+                    raise StoreError(f"{url}: no answer within {self.timeout:g} s{_TIMEOUT_HINT}") from e
                 if isinstance(reason, ConnectionRefusedError) and attempt < self.retries:
                     time.sleep(self.backoff * 2 ** attempt)
                     continue
