@@ -97,9 +97,10 @@ class Server:
 class OxigraphServer(Server):
     name = "oxigraph-server"
 
-    def __init__(self, binary: str) -> None:
+    def __init__(self, binary: str, union: bool = True) -> None:
         super().__init__()
         self.binary = binary
+        self.union = union  # False: a server set up wrongly for eventkg (its default graph not the union)
 
     def start(self) -> "OxigraphServer":
         """Start (or restart, on the same folder and port) the server and wait until it answers."""
@@ -111,7 +112,7 @@ class OxigraphServer(Server):
             self.port = free_port()
         self.proc = subprocess.Popen(
             [self.binary, "serve", "--location", str(self.dir / "data"), "--bind", f"127.0.0.1:{self.port}",
-             "--union-default-graph"],
+             *(["--union-default-graph"] if self.union else [])],
             stdout=subprocess.DEVNULL, stderr=open(self.dir / "server.log", "ab"), preexec_fn=_die_with_parent)
         wait_http(f"{self.base}/query?query=ASK%7B%7D", 20, self.proc)
         return self

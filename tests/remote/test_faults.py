@@ -263,3 +263,40 @@ def test_a_store_that_does_not_answer_is_given_up_after_the_remote_timeout(own_s
     r = subprocess.run([eventkg, "--project", root, "--store", p.base + "/query", "stats"], capture_output=True,
                        text=True, timeout=60, env={**os.environ, "EVENTKG_REMOTE_TIMEOUT": "soon"})
     assert r.returncode == 2 and "remote-timeout" in r.stderr.lower(), r.stderr
+
+
+def test_a_store_whose_default_graph_is_not_the_union_is_refused_with_how_to_set_it(tmp_path: Any) -> None:
+    """An Oxigraph server started without --union-default-graph: the records are written (named graphs), but
+    a query over the default graph would find nothing. Queries and stats say why instead of answering
+    nothing; the same records on a server set right answer."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from backends import OxigraphServer, oxigraph_binary  # type: ignore[import-not-found]
+
+    binary = oxigraph_binary()
+    if binary is None:
+        pytest.skip("the oxigraph server is not installed")
+    eventkg = str(Path(sys.executable).parent / "eventkg")
+    root = str(Path(__file__).resolve().parents[2])
+    for union in (False, True):
+        server = OxigraphServer(binary, union=union).start()
+        try:
+            store_for(server).put_records(big_record("plain", 3))
+            answers = {}
+            for args in (["query", "--sparql", "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", "--format", "csv"],
+                         ["stats", "--format", "json"]):
+                r = subprocess.run([eventkg, "--project", root, "--store", server.urls["query"], *args],
+                                   capture_output=True, text=True, timeout=120)
+                answers[args[0]] = r
+            if union:
+                assert all(r.returncode == 0 for r in answers.values()), {k: r.stderr for k, r in answers.items()}
+                assert answers["query"].stdout.split() == ["n", "4"]
+            else:
+                for name, r in answers.items():
+                    assert r.returncode != 0, (name, r.stdout)
+                    assert "not the union of its named graphs" in r.stderr and "--union-default-graph" in r.stderr, \
+                        (name, r.stderr)
+        finally:
+            server.cleanup()

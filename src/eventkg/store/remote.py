@@ -257,6 +257,7 @@ class RemoteStore(Store):
         self._http = httpx.Client(auth=self._auth, timeout=httpx.Timeout(timeout, connect=10.0),
                                   headers={"User-Agent": "eventkg"})
         self._probed = False
+        self._union_checked = False
 
     @classmethod
     def from_settings(cls, settings: Any) -> "RemoteStore":
@@ -377,6 +378,8 @@ class RemoteStore(Store):
         w.queryType = form.upper()
         if not default_graphs and not named_graphs and has_dataset_clause(text):
             default_graphs, named_graphs = _dataset_of(text)
+        if not default_graphs and not named_graphs:
+            self._check_union()
         for g in default_graphs or ():
             w.addParameter("default-graph-uri", g)
         for g in named_graphs or ():
@@ -398,6 +401,29 @@ class RemoteStore(Store):
             return rows_from_json(data, limit)
         except (ValueError, KeyError, AttributeError) as e:
             raise StoreError(f"{self.query_url}: the answer is not SPARQL JSON results ({e})") from e
+
+    def _check_union(self) -> None:
+        """Once, before the first query over the default graph: is it the union of the named graphs, as eventkg
+        needs? A triple of some named graph that the default graph lacks says no. Queries there would find
+        nothing (or only what the default graph holds of its own), so that is an error, not an empty answer.
+        Raises StoreError."""
+        if self._union_checked:
+            return
+        self._union_checked = True
+        sample = self.query("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER (isIRI(?s) && isIRI(?o)) } LIMIT 1")
+        assert isinstance(sample, Rows)
+        if not sample.rows:
+            return
+        g, *spo = sample.rows[0]
+        found = self.query("ASK { " + " ".join(terms.n3(t) for t in spo) + " }")
+        if not (isinstance(found, Boolean) and found.value):
+            self._union_checked = False   # asked again next time, once the store is set right
+            raise StoreError(
+                f"{mask_url(self.query_url)}: the store's default graph is not the union of its named graphs "
+                f"(a triple of <{g}> is not in it). eventkg keeps each record in a named graph and queries their "
+                "union as the default graph, so queries here would not see the records. Set the store to query "
+                "the union by default (Oxigraph server: `oxigraph serve --union-default-graph`; Fuseki: "
+                "`tdb2:unionDefaultGraph true`; see docs/remote.md)")
 
     def _run(self, w: _Wrapper, timeout: float | None) -> tuple[bytes, str]:
         url = self.query_url
