@@ -358,6 +358,21 @@ def scan_record_iri(path: Path, fmt: RdfFormat, base_iri: str = BASE_IRI) -> str
     return _fallback_iri(path.name, base_iri)
 
 
+def default_graph_record(store: ox.Store, source: str, base_iri: str = BASE_IRI) -> str | None:
+    """After a dataset file was loaded into ``store`` (empty before): the record its default graph makes, if
+    it holds any triple, named as ``records_from_bytes`` names it; the triples are moved into that graph.
+    Raises LoadError if a named graph of the file already has that name."""
+    if next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is None:
+        return None
+    typed = [q.triple for q in store.quads_for_pattern(None, RDF_TYPE, None, ox.DefaultGraph())]
+    name = record_iri_for(typed, source, base_iri)
+    if store.contains_named_graph(ox.NamedNode(name)):
+        raise LoadError(source, f"record <{name}> is declared twice: by this file's default graph and by a "
+                                "named graph (of this file or one read before it)")
+    store.update(f"ADD DEFAULT TO {ox.NamedNode(name)} ; CLEAR DEFAULT")
+    return name
+
+
 def declared_records(triples: Iterable[ox.Triple | ox.Quad]) -> list[str]:
     """The IRIs of the nodes typed ``ekg:Record``."""
     return _declared(triples, RECORD_CLASS)
@@ -365,5 +380,5 @@ def declared_records(triples: Iterable[ox.Triple | ox.Quad]) -> list[str]:
 
 __all__ = [
     "Record", "syntax_error", "iter_files", "read_context", "parse_quads", "record_iri_for", "records_from_bytes",
-    "records_from_file", "scan_record_iri", "declared_records",
+    "records_from_file", "scan_record_iri", "declared_records", "default_graph_record",
 ]

@@ -156,7 +156,7 @@ def rebuild(store: Store, paths: Sequence[str | Path], *, ontology: Path | None 
         report = validator.validate([r for r in parsed if ontology is None or r.source != str(ontology)])
         if not report.conforms:
             raise NotConformingError(", ".join(map(str, paths)), report)
-    store.rebuild(bulk, progress=progress, extra=parsed, skip=skip)
+    store.rebuild(bulk, progress=progress, extra=parsed, skip=skip, base_iri=base_iri)
     return {"files": len(files), "bytes": sum(f.stat().st_size for f in files)}
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import XSD
@@ -168,3 +169,39 @@ def test_a_triple_two_records_state_is_one_triple_of_the_default_graph(any_store
     finally:
         s.remove_record(f"{EX}record/dup1")
         s.remove_record(f"{EX}record/dup2")
+
+
+def test_the_default_graph_of_a_dataset_file_is_a_record_as_in_add(any_store: Store, tmp_path: Path) -> None:
+    """Triples in the default graph of a TriG file make the record its ekg:Record node names, as `add` and
+    `validate` read the same file; none is left outside the records, where export, remove and the records API
+    could not reach it (the embedded store kept them in its own default graph: queried, counted, not
+    exported). A default graph that would take the name of one of the file's named graphs is refused."""
+    from eventkg.errors import LoadError
+    from eventkg.load import records_from_file
+
+    f = tmp_path / "mixed.trig"
+    f.write_text(f"""@prefix ekg: <https://w3id.org/eventkg/ontology#> .
+<{EX}record/outer> a ekg:Record .
+<{EX}x> <{EX}p> "in the default graph" , [ <{EX}q> "a blank node" ] .
+<{EX}record/inner> {{ <{EX}record/inner> a ekg:Record . <{EX}y> <{EX}p> "in a named graph" . }}
+""", encoding="utf-8")
+    any_store.rebuild([(str(f), rdf_format("trig"), None)])
+    as_added = {r.iri: len(r) for r in records_from_file(f)}
+    assert as_added == {f"{EX}record/outer": 4, f"{EX}record/inner": 2}
+    assert {g: any_store.count(g) for g in mine(any_store)} == as_added
+    out = io.BytesIO()
+    any_store.dump(out, rdf_format("nq"))
+    dumped = list(ox.parse(out.getvalue(), format=ox.RdfFormat.N_QUADS))
+    assert [q.graph_name for q in dumped if q.object == ox.Literal("in the default graph")] == [
+        ox.NamedNode(f"{EX}record/outer")]
+    assert not [q for q in dumped if not isinstance(q.graph_name, ox.NamedNode)]
+    before = sorted(mine(any_store))
+    clash = tmp_path / "clash.trig"
+    clash.write_text(f"""<{EX}z> <{EX}p> "no record node: named after the file" .
+<https://w3id.org/eventkg/record/clash> {{ <{EX}w> <{EX}p> "taken" . }}
+""", encoding="utf-8")
+    with pytest.raises(LoadError) as e:
+        any_store.rebuild([(str(clash), rdf_format("trig"), None)])
+    assert "record <https://w3id.org/eventkg/record/clash> is declared twice" in str(e.value)
+    assert str(clash) in str(e.value)
+    assert sorted(mine(any_store)) == before   # nothing written

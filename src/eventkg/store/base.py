@@ -15,6 +15,7 @@ from typing import BinaryIO, Callable, Iterable, Iterator, Mapping, Sequence, Ty
 from rdflib import Graph
 from rdflib.term import Node
 
+from ..namespaces import BASE_IRI
 from ..formats import RdfFormat
 from ..load import Record
 
@@ -202,10 +203,11 @@ class Store(ABC):
 
     @abstractmethod
     def rebuild(self, files: Iterable[tuple[str, RdfFormat, str | None]], progress: Progress | None = None,
-                extra: Sequence[Record] = (), skip: frozenset[str] = frozenset()) -> None:
+                extra: Sequence[Record] = (), skip: frozenset[str] = frozenset(), base_iri: str = BASE_IRI) -> None:
         """Replace everything with the given files ((path, format, graph name or None for datasets)) and
         records, leaving out the files' graphs named in ``skip`` (``extra`` brings them); if anything fails,
-        the store is left as it was."""
+        the store is left as it was. The default graph of a dataset file is a record too, named as a triple
+        file's would be (``load.record_iri_for``): no triple is left outside the records."""
 
     @abstractmethod
     def update(self, sparql: str) -> None:

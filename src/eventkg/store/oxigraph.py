@@ -20,7 +20,8 @@ from rdflib.term import Node
 from .. import terms
 from ..errors import ConfigError, LoadError, QueryError, RecordError, RecordNotFound, StoreError
 from ..formats import RdfFormat
-from ..load import Record, syntax_error
+from ..load import Record, default_graph_record, syntax_error
+from ..namespaces import BASE_IRI
 from .bind import with_values
 from .base import (Boolean, Progress, QueryResult, Rows, Store, StoreInfo, Triples, has_dataset_clause,
                    looks_like_update, take, take_distinct, tidy_syntax_message, uses_service)
@@ -253,7 +254,7 @@ class EmbeddedStore(Store):
             raise StoreError(f"store {self.info.location}: {e}") from e
 
     def rebuild(self, files: Iterable[tuple[str, RdfFormat, str | None]], progress: Progress | None = None,
-                extra: Sequence[Record] = (), skip: frozenset[str] = frozenset()) -> None:
+                extra: Sequence[Record] = (), skip: frozenset[str] = frozenset(), base_iri: str = BASE_IRI) -> None:
         target = ox.Store() if self.path is None else None
         new = None
         if self.path is not None:
@@ -266,6 +267,8 @@ class EmbeddedStore(Store):
                 assert fmt.oxigraph is not None
                 try:
                     bulk_load_file(target, path, fmt, ox.NamedNode(graph) if graph else None, progress)
+                    if graph is None:
+                        default_graph_record(target, path, base_iri)
                 except SyntaxError as e:
                     raise syntax_error(path, e) from e
                 except (OSError, ValueError) as e:

@@ -45,7 +45,8 @@ from .. import terms
 from ..errors import (ConfigError, LoadError, QueryError, QueryTimeout, ReadOnlyStoreError, RecordError,
                       RecordNotFound, StoreError)
 from ..formats import RdfFormat, rdf_format
-from ..load import Record, syntax_error
+from ..load import Record, record_iri_for, syntax_error
+from ..namespaces import BASE_IRI
 from .base import (Boolean, Progress, QueryResult, Rows, Store, StoreInfo, Triples, has_dataset_clause,
                    looks_like_update, query_form, take, take_distinct, tidy_syntax_message)
 from .bind import with_values
@@ -571,23 +572,26 @@ class RemoteStore(Store):
         self._post_update(f"DROP SILENT GRAPH {URIRef(iri).n3()}")
 
     def rebuild(self, files: Iterable[tuple[str, RdfFormat, str | None]], progress: Progress | None = None,
-                extra: Sequence[Record] = (), skip: frozenset[str] = frozenset()) -> None:
+                extra: Sequence[Record] = (), skip: frozenset[str] = frozenset(), base_iri: str = BASE_IRI) -> None:
         self._need_update("load")
         sources = list(files)
         old = self._graphs()   # everything, staging left-overs included: a rebuild replaces it all
         drop = [g for g in old if not is_hidden_graph(g) or g.startswith(STAGING)]
-        runs = ((g, t) for g, t in self._file_triples(sources, progress) if g not in skip)
+        runs = ((g, t) for g, t in self._file_triples(sources, progress, base_iri) if g not in skip)
         self._staged(self._pieces(runs, extra), drop=drop)
 
     # -- staging ---------------------------------------------------------------------------------------
-    def _file_triples(self, sources: list[tuple[str, RdfFormat, str | None]],
-                      progress: Progress | None) -> Iterator[tuple[str | None, list[ox.Triple]]]:
+    def _file_triples(self, sources: list[tuple[str, RdfFormat, str | None]], progress: Progress | None,
+                      base_iri: str = BASE_IRI) -> Iterator[tuple[str | None, list[ox.Triple]]]:
         """(target graph, triples) runs from the files, read as streams; the progress bar advances by the
-        bytes read so far."""
+        bytes read so far. The default graph of a dataset file is gathered and given, at the file's end, as
+        the record ``load.record_iri_for`` names (as the embedded store does)."""
+        seen: set[str | None] = set()
         for path, fmt, graph in sources:
             assert fmt.oxigraph is not None
             counter = _CountingReader(path, progress)
             run: list[ox.Triple] = []
+            unnamed: list[ox.Triple] = []
             current: str | None = graph
             try:
                 for q in ox.parse(counter, format=fmt.oxigraph, rename_blank_nodes=True):  # type: ignore[arg-type]
@@ -595,7 +599,11 @@ class RemoteStore(Store):
                         target: str | None = graph
                     else:
                         g = getattr(q, "graph_name", None)
-                        target = g.value if isinstance(g, ox.NamedNode) else None
+                        if not isinstance(g, ox.NamedNode):
+                            unnamed.append(q.triple)
+                            continue
+                        target = g.value
+                    seen.add(target)
                     if target != current or len(run) >= self.chunk_triples:
                         if run:
                             yield current, run
@@ -609,6 +617,13 @@ class RemoteStore(Store):
                 counter.close()
             if run:
                 yield current, run
+            if unnamed:
+                name = record_iri_for(unnamed, path, base_iri)
+                if name in seen:
+                    raise LoadError(path, f"record <{name}> is declared twice: by this file's default graph and by "
+                                          "a named graph (of this file or one read before it)")
+                for i in range(0, len(unnamed), self.chunk_triples):
+                    yield name, unnamed[i:i + self.chunk_triples]
             counter.finish()
 
     def _pieces(self, runs: Iterable[tuple[str | None, list[ox.Triple]]],
