@@ -169,3 +169,9 @@ def test_the_lines_of_many_results_in_a_big_file_are_found_at_once(tmp_path) -> 
     took = time.perf_counter() - start
     assert found == {node: where[node] for node in found}
     assert took < 2.0, took
+    # a prefix (or the base) whose namespace ends inside the IRI's last word
+    g = tmp_path / "partial.ttl"
+    g.write_text(f"@base <{ID}event/forum-> .\n@prefix ev: <{ID}event/forum-2018-> .\n\n"
+                 "ev:day1 ev:next <2018-day2> .\n\n<2018-day2> ev:next ev:day1 .\n", encoding="utf-8")
+    assert finder.find(str(g), URIRef(f"{ID}event/forum-2018-day1")) == 4
+    assert finder.find(str(g), URIRef(f"{ID}event/forum-2018-day2")) == 6

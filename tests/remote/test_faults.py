@@ -300,3 +300,27 @@ def test_a_store_whose_default_graph_is_not_the_union_is_refused_with_how_to_set
                         (name, r.stderr)
         finally:
             server.cleanup()
+
+
+def test_a_staging_copy_left_behind_is_no_context_of_a_replacement(own_server: Any) -> None:
+    """A load killed before it cleaned up leaves a staging copy of a record; validating a replacement of
+    that record must not see the copy's values as second values (it did once the context read every named
+    graph: 'A meeting needs exactly one start date')."""
+    from pathlib import Path
+
+    from eventkg.load import records_from_bytes, records_from_file
+    from eventkg.validate import Validator
+
+    root = Path(__file__).resolve().parents[2]
+    store = store_for(own_server)
+    records = [r for f in sorted((root / "data" / "records").glob("*.ttl")) for r in records_from_file(f)]
+    store.put_records(records)
+    workshop = "https://w3id.org/eventkg/record/aichr-tip-workshop-2018"
+    store.update(f"INSERT {{ GRAPH <urn:eventkg:staging:1700000000-abcdef123456:0> {{ ?s ?p ?o }} }} "
+                 f"WHERE {{ GRAPH <{workshop}> {{ ?s ?p ?o }} }}")
+    src = (root / "data" / "records" / "aichr-tip-workshop-2018.ttl").read_text(encoding="utf-8")
+    changed = records_from_bytes(src.replace('"2018-06-21"^^xsd:date', '"2018-06-20"^^xsd:date').encode(),
+                                 rdf_format("turtle"), "changed.ttl")
+    validator = Validator.from_files(root / "ontology" / "shapes.ttl", root / "ontology" / "ontology.ttl")
+    report = validator.validate(changed, store, replacing=True)
+    assert report.conforms, report.text()

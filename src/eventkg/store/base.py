@@ -180,6 +180,10 @@ class Store(ABC):
     def records(self) -> list[str]:
         """The IRIs of the named graphs, sorted."""
 
+    def hidden_graphs(self) -> list[str]:
+        """Named graphs that are no records (a remote store's staging graphs, an engine's system graphs)."""
+        return []
+
     @abstractmethod
     def count(self, graph: str | None = None) -> int:
         """Triples in one named graph, or quads in the whole store."""

@@ -487,6 +487,9 @@ class RemoteStore(Store):
     def records(self) -> list[str]:
         return sorted(g for g in self._graphs() if not is_hidden_graph(g))
 
+    def hidden_graphs(self) -> list[str]:
+        return sorted(g for g in self._graphs() if is_hidden_graph(g))
+
     def has_record(self, iri: str) -> bool:
         res = self.query(f"ASK {{ GRAPH {URIRef(iri).n3()} {{ ?s ?p ?o }} }}")
         return bool(res)
