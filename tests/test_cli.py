@@ -578,3 +578,13 @@ def test_a_value_that_is_not_of_its_datatype_is_reported_once_without_library_no
         assert value in r.stdout, (name, r.stdout)
         assert f"shape:      {datatype_shape}" in r.stdout and f"shape:      {order_shape}" in r.stdout, (name, r.stdout)
         assert "Traceback" not in r.stderr and "Failed to convert" not in r.stderr, (name, r.stderr[:2000])
+    # a property no shape checks the datatype of: the record conforms, and the report says so as a warning
+    bad = tmp_path / "extent-many.ttl"
+    bad.write_text(src + '\nrecord:aichr-tip-workshop-2018 dcterms:extent "many"^^xsd:integer .\n', encoding="utf-8")
+    r = subprocess.run([eventkg, "--project", str(ROOT), "--store", "memory", "validate", str(bad), "--format", "json"],
+                       capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    [warning] = json.loads(r.stdout)["results"]
+    assert warning["severity"] == "Warning" and warning["value"] == '"many"^^xsd:integer'
+    assert warning["path"] == "dcterms:extent" and "not a valid xsd:integer" in warning["message"]
+    assert "Traceback" not in r.stderr and "Failed to convert" not in r.stderr, r.stderr[:2000]

@@ -276,6 +276,33 @@ def _result(res: Any) -> Result:
     return out
 
 
+def _warn_ill_typed(report: Graph, records: Sequence[Record], conv: Any) -> None:
+    """A literal whose text is not of its datatype (``"two days"^^xsd:duration``) that no result names yet (no
+    shape checks that property's datatype) is added to the report as a warning: it does not stop a record,
+    but it is said (rdflib's own warning for it, with a traceback, is not shown)."""
+    named = {(report.value(r, SH.focusNode), report.value(r, SH.value))
+             for r in report.subjects(RDF.type, SH.ValidationResult)}
+    top = report.value(None, RDF.type, SH.ValidationReport)
+    seen = set()
+    for rec in records:
+        for t in rec.triples:
+            if not isinstance(t.object, ox.Literal):
+                continue
+            s, p, o = conv(t.subject), conv(t.predicate), conv(t.object)
+            if not getattr(o, "ill_typed", False) or (s, o) in named or (s, p, o) in seen:
+                continue
+            seen.add((s, p, o))
+            res = BNode()
+            for prop, value in ((RDF.type, SH.ValidationResult), (SH.focusNode, s), (SH.resultPath, p),
+                                (SH.value, o), (SH.resultSeverity, SH.Warning),
+                                (SH.sourceConstraintComponent, SH.DatatypeConstraintComponent),
+                                (SH.resultMessage, Literal(f"This value is not a valid {_short(o.datatype)}: its text "
+                                                           f"is not of its datatype."))):
+                report.add((res, prop, value))
+            if top is not None:
+                report.add((top, SH.result, res))
+
+
 def _same_value(a: Node, b: Node | None) -> bool:
     """The same term, or literals of the same value (``"19"^^xsd:integer`` and ``"19"^^xsd:nonNegativeInteger``)."""
     if a == b:
@@ -437,6 +464,7 @@ class Validator:
             ok, more = self._run(data, cited, use_shapes=[_QUOTES_SHAPE])
             conforms = conforms and ok
             _merge_report(report_graph, more, conforms)
+        _warn_ill_typed(report_graph, records, conv)
         results = self._results(report_graph, origin, stated_by)
         return ValidationReport(conforms, results, report_graph, len(focus) + len(cited))
 
