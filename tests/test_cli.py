@@ -588,3 +588,17 @@ def test_a_value_that_is_not_of_its_datatype_is_reported_once_without_library_no
     assert warning["severity"] == "Warning" and warning["value"] == '"many"^^xsd:integer'
     assert warning["path"] == "dcterms:extent" and "not a valid xsd:integer" in warning["message"]
     assert "Traceback" not in r.stderr and "Failed to convert" not in r.stderr, r.stderr[:2000]
+
+
+def test_a_store_url_of_another_scheme_is_refused_not_taken_for_a_folder(tmp_path: Path) -> None:
+    """`--store ftp://host/x` was read as a relative folder `ftp:/host/x` ("no store here yet; build it with
+    eventkg load", and load would have made that folder)."""
+    from click.testing import CliRunner
+
+    from eventkg.cli import cli
+
+    for args in (["stats"], ["load"]):
+        r = CliRunner().invoke(cli, ["--project", str(ROOT), "--store", "ftp://example.org/x", *args], obj={})
+        assert r.exit_code == 2, r.output
+        assert "neither a folder, 'memory', nor an http(s)" in r.output and "build it" not in r.output
+    assert not (ROOT / "ftp:").exists()

@@ -105,7 +105,8 @@ def _run_copy(ctx: click.Context, make_source: Callable[[Any], Store], make_targ
     project = _project(ctx)
     try:
         source, target = make_source(project), make_target(project)
-        res = copy_records(source, target, mirror=mirror, bar=lambda total: _progress(total, verb))
+        doing = {"Pushed": "Pushing", "Pulled": "Pulling"}.get(verb, verb)
+        res = copy_records(source, target, mirror=mirror, bar=lambda total: _progress(total, doing))
     except EventKGError as e:
         raise CLIError(e) from e
     where = f"{source.info.location} -> {target.info.location}"

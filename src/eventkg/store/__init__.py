@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from ..config import Settings
+from ..errors import ConfigError
 from .base import Boolean, QueryResult, Rows, Store, StoreInfo, Triples, looks_like_update, query_form
 from .oxigraph import EmbeddedStore
 
@@ -17,6 +20,9 @@ def open_store(settings: Settings, *, share: bool = False) -> Store:
         return RemoteStore.from_settings(settings)
     if settings.store_is_memory:
         return EmbeddedStore(None)
+    if re.match(r"[A-Za-z][A-Za-z0-9+.\-]*://", settings.store):
+        raise ConfigError(f"store {settings.store!r}: neither a folder, 'memory', nor an http(s) SPARQL query "
+                          "endpoint URL")
     return EmbeddedStore(settings.path(settings.store), share=share)
 
 
