@@ -36,7 +36,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .. import queries as queries_mod
 from .. import records as records_mod
-from ..errors import EventKGError, NotConformingError, QueryError, QueryTimeout
+from ..errors import EventKGError, NotConformingError, QueryError, QueryTimeout, StoreError
 from ..formats import RESULTS_FORMATS, best_match, rdf_format, results_format
 from ..load import records_from_bytes
 from ..project import Project
@@ -128,6 +128,8 @@ def error_response(request: Request, exc: EventKGError, extra: dict[str, Any] | 
     """The one rendering of every error: application/problem+json, or an HTML page for browsers."""
     problem = exc.problem()
     problem.setdefault("instance", request.url.path)
+    if isinstance(exc, StoreError):
+        problem["detail"] = _without_store_urls(str(problem.get("detail", "")), _state(request).project)
     if extra:
         problem.update(extra)
     headers = dict(getattr(exc, "headers", {}) or {})
@@ -138,9 +140,24 @@ def error_response(request: Request, exc: EventKGError, extra: dict[str, Any] | 
         log.error("%s %s: %s", request.method, request.url.path, exc)
     if _wants_html(request):
         base = _state(request).options.base_url or str(request.base_url)
-        body = pages.render_error_html(base, exc.status, exc.title, exc.message, problem)
+        body = pages.render_error_html(base, exc.status, exc.title, str(problem.get("detail", exc.message)), problem)
         return HTMLResponse(body, exc.status, headers=headers)
     return JSONResponse(problem, exc.status, headers=headers, media_type=PROBLEM)
+
+
+def _without_store_urls(message: str, project: Project) -> str:
+    """A remote store's failure as the public is told it: its endpoints' URLs (hosts behind the server) are
+    named "the store"; the server's log keeps the full message."""
+    try:
+        info = project.store.info
+    except EventKGError:
+        return message
+    if info.kind != "sparql":
+        return message
+    urls = [info.location, *(v for k, v in info.extra.items() if k in ("update", "gsp"))]
+    for url in sorted({u for u in urls if u and u.startswith(("http://", "https://"))}, key=len, reverse=True):
+        message = message.replace(url, "the store")
+    return message
 
 
 async def _on_eventkg_error(request: Request, exc: Exception) -> Response:
