@@ -28,6 +28,7 @@ class CopyResult:
     records: int
     triples: int
     target_triples: int
+    staging: int = 0    # staging graphs an interrupted write left on the target (seen by union queries)
 
 
 def graph_counts(store: Store, names: set[str] | None = None) -> dict[str, int]:
@@ -72,7 +73,16 @@ def copy_records(source: Store, target: Store, *, mirror: bool = False, bar: Bar
                          f"holds {got} triples in them afterwards; differing: {', '.join(off[:5]) or '(none)'}")
     if mirror and sorted(target.records()) != sorted(names):
         raise StoreError(f"{target.info.location} does not hold exactly the copied records afterwards")
-    return CopyResult(len(names), expected, got)
+    return CopyResult(len(names), expected, got, len(_staging(target)))
+
+
+def _staging(store: Store) -> list[str]:
+    """Staging graphs on a remote store: left by a write that was interrupted (or is running now)."""
+    if store.info.kind != "sparql":
+        return []
+    from .store.remote import STAGING
+
+    return [g for g in store.hidden_graphs() if g.startswith(STAGING)]
 
 
 def _merge(path: str, names: list[str], source: Store, target: Store) -> None:
@@ -112,6 +122,11 @@ def _run_copy(ctx: click.Context, make_source: Callable[[Any], Store], make_targ
     where = f"{source.info.location} -> {target.info.location}"
     click.echo(f"{verb} {res.records} records ({res.triples} triples), {where}; the target holds "
                f"{res.target_triples} triples in them: counts match.")
+    if res.staging:
+        click.echo(f"Note: {target.info.location} also holds {res.staging} staging graph(s) left by an interrupted "
+                   "write (or one running now). Queries over its default graph see their triples until they are "
+                   "dropped: by the next write once they are an hour old, or now by `eventkg push --mirror`.",
+                   err=True)
 
 
 @click.command("push")

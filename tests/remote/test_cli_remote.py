@@ -129,3 +129,24 @@ def test_credentials_from_options_or_environment_are_never_printed(proj: Path) -
             env={"EVENTKG_TOKEN": "token-do-not-print"})
     assert r.exit_code == 2 and "pw-in-url" not in r.output and "token-do-not-print" not in r.output
     assert "127.0.0.1:9/query" in r.output
+
+
+def test_push_says_when_the_remote_holds_staging_graphs_an_interrupted_write_left(proj: Path,
+                                                                                 remote: dict[str, str]) -> None:
+    """A staging graph left by an interrupted write is seen by queries over the union default graph: a push
+    whose per-record counts match says so too, instead of reporting only "counts match"."""
+    assert run(proj, "load").exit_code == 0
+    push = ["push", "--to", remote["query"], "--update-url", remote["update"]]
+    r = run(proj, *push)
+    assert r.exit_code == 0 and "staging" not in r.output, r.output
+    left = "urn:eventkg:staging:1700000000-abcdef123456:0"
+    rs = RemoteStore(remote["query"], remote["update"])
+    rs.update(f'INSERT DATA {{ GRAPH <{left}> {{ <{EX}left> <{EX}p> "half-written" }} }}')
+    try:
+        r = run(proj, *push)
+        assert r.exit_code == 0 and "counts match" in r.output, r.output
+        assert "1 staging graph(s) left by an interrupted write" in r.output, r.output
+        r = run(proj, *push, "--mirror")
+        assert r.exit_code == 0 and "staging" not in r.output, r.output
+    finally:
+        rs.update(f"DROP SILENT GRAPH <{left}>")
