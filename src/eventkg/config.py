@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field, replace
@@ -125,12 +126,15 @@ def load_settings(root: Path | None = None, env: Mapping[str, str] | None = None
     values.update({k: v for k, v in overrides.items() if v is not None})
     for key, kind in _NUMBERS.items():
         if key in values:
+            given = values[key]
             try:
-                values[key] = kind(values[key])
-            except (TypeError, ValueError):
-                raise ConfigError(f"{key.replace('_', ' ')}: {values[key]!r} is not a number") from None
-            if values[key] <= 0:
-                raise ConfigError(f"{key.replace('_', ' ')}: {values[key]!r} is not a positive number")
+                if isinstance(given, bool):
+                    raise ValueError(given)
+                values[key] = kind(given)
+            except (TypeError, ValueError, OverflowError):
+                raise ConfigError(f"{key.replace('_', ' ')}: {given!r} is not a number") from None
+            if not math.isfinite(values[key]) or values[key] <= 0:
+                raise ConfigError(f"{key.replace('_', ' ')}: {given!r} is not a positive number")
     try:
         return Settings(root=root, found=found, **values)
     except TypeError as e:

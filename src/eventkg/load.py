@@ -359,9 +359,13 @@ def scan_record_iri(path: Path, fmt: RdfFormat, base_iri: str = BASE_IRI) -> str
 
 
 def default_graph_record(store: ox.Store, source: str, base_iri: str = BASE_IRI) -> str | None:
-    """After a dataset file was loaded into ``store`` (empty before): the record its default graph makes, if
-    it holds any triple, named as ``records_from_bytes`` names it; the triples are moved into that graph.
-    Raises LoadError if a named graph of the file already has that name."""
+    """After a dataset file was loaded into ``store``: the record its default graph makes, if it holds any
+    triple, named as ``records_from_bytes`` names it; the triples are moved into that graph. Raises LoadError
+    if a named graph already has that name, or a graph is named by a blank node."""
+    for g in store.named_graphs():
+        if isinstance(g, ox.BlankNode):
+            raise LoadError(source, f"a graph named by a blank node ({g}): records are graphs named by an IRI "
+                                    f"({base_iri}record/NAME)")
     if next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is None:
         return None
     typed = [q.triple for q in store.quads_for_pattern(None, RDF_TYPE, None, ox.DefaultGraph())]

@@ -205,3 +205,36 @@ def test_the_default_graph_of_a_dataset_file_is_a_record_as_in_add(any_store: St
     assert "record <https://w3id.org/eventkg/record/clash> is declared twice" in str(e.value)
     assert str(clash) in str(e.value)
     assert sorted(mine(any_store)) == before   # nothing written
+
+
+def test_a_record_made_of_a_default_graph_is_no_other_files_record_and_blank_graph_names_are_refused(
+        any_store: Store, tmp_path: Path) -> None:
+    """Two files whose default graphs take the same name, or a default graph and another file's record of
+    the same name, are refused on every store, whatever the order (one store merged them, the other refused);
+    so is a graph named by a blank node (one store kept its triples outside any record)."""
+    from eventkg.errors import LoadError
+
+    any_store.put_records(rec("kept"))
+    before = sorted(mine(any_store))
+    (tmp_path / "d1").mkdir()
+    (tmp_path / "d2").mkdir()
+    x1, x2 = tmp_path / "d1" / "x.trig", tmp_path / "d2" / "x.nq"
+    x1.write_text(f'<{EX}a> <{EX}p> "one" .\n', encoding="utf-8")
+    x2.write_text(f'<{EX}b> <{EX}p> "two" .\n', encoding="utf-8")
+    ttl = tmp_path / "x.ttl"
+    ttl.write_text(f'<{EX}c> <{EX}p> "three" .\n', encoding="utf-8")
+    blank = tmp_path / "blank.trig"
+    blank.write_text(f'_:g {{ <{EX}d> <{EX}p> "four" . }}\n', encoding="utf-8")
+    name = "https://w3id.org/eventkg/record/x"
+    cases = [[(str(x1), rdf_format("trig"), None), (str(x2), rdf_format("nq"), None)],
+             [(str(x1), rdf_format("trig"), None), (str(ttl), rdf_format("turtle"), name)],
+             [(str(ttl), rdf_format("turtle"), name), (str(x1), rdf_format("trig"), None)]]
+    for files in cases:
+        with pytest.raises(LoadError) as e:
+            any_store.rebuild(files)
+        assert f"record <{name}> is declared twice" in str(e.value), files
+        assert sorted(mine(any_store)) == before
+    with pytest.raises(LoadError) as e:
+        any_store.rebuild([(str(blank), rdf_format("trig"), None)])
+    assert "a graph named by a blank node" in str(e.value) and str(blank) in str(e.value)
+    assert sorted(mine(any_store)) == before

@@ -262,13 +262,21 @@ class EmbeddedStore(Store):
             shutil.rmtree(new, ignore_errors=True)
             target = ox.Store(str(new))
         assert target is not None
+        made: dict[str, int] = {}   # records made of default graphs: their sizes, to see another file add to one
         try:
             for path, fmt, graph in files:
                 assert fmt.oxigraph is not None
                 try:
                     bulk_load_file(target, path, fmt, ox.NamedNode(graph) if graph else None, progress)
+                    for name, size in made.items():
+                        if sum(1 for _ in target.quads_for_pattern(None, None, None, ox.NamedNode(name))) != size:
+                            raise LoadError(path, f"record <{name}> is declared twice: by the default graph of "
+                                                  "another file and here")
                     if graph is None:
-                        default_graph_record(target, path, base_iri)
+                        made_now = default_graph_record(target, path, base_iri)
+                        if made_now is not None:
+                            made[made_now] = sum(1 for _ in target.quads_for_pattern(None, None, None,
+                                                                                 ox.NamedNode(made_now)))
                 except SyntaxError as e:
                     raise syntax_error(path, e) from e
                 except (OSError, ValueError) as e:

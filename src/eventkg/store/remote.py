@@ -255,7 +255,7 @@ class RemoteStore(Store):
             extra["user"] = self.username
         self.info = StoreInfo("sparql", self.query_url, writable=self.update_url is not None, extra=extra)
         self._auth = _Auth(self.username, self._password, token)
-        self._http = httpx.Client(auth=self._auth, timeout=httpx.Timeout(timeout, connect=10.0),
+        self._http = httpx.Client(auth=self._auth, timeout=httpx.Timeout(timeout, connect=min(10.0, timeout)),
                                   headers={"User-Agent": "eventkg"})
         self._probed = False
         self._union_checked = False
@@ -306,6 +306,7 @@ class RemoteStore(Store):
                 # not asked again: a store that gave no answer in the whole time would make the caller wait
                 # that long once per try
                 err = StoreError(f"{mask_url(url)}: no answer within {self.timeout:g} s{what}{_TIMEOUT_HINT}")
+                err.timed_out = True  # type: ignore[attr-defined]
                 retry = False
             except _TRANSIENT as e:
                 err = StoreError(f"{mask_url(url)}: the connection failed ({e or type(e).__name__}){what}")
@@ -348,7 +349,7 @@ class RemoteStore(Store):
             return
         self._probed = True
         try:
-            self._http.get(self.query_url, params={"query": "ASK {}"}, timeout=10.0)
+            self._http.get(self.query_url, params={"query": "ASK {}"}, timeout=min(10.0, self.timeout))
         except httpx.HTTPError:
             pass
 
@@ -357,7 +358,8 @@ class RemoteStore(Store):
         w.setQuery(sparql)
         w.setMethod(POST)
         w.setRequestMethod(URLENCODED)
-        w.setTimeout(timeout or self.timeout)  # type: ignore[arg-type]  # urllib takes fractions of a second
+        # set as it is: SPARQLWrapper's setTimeout rounds down to whole seconds (and 0 means none at all)
+        w.timeout = float(timeout or self.timeout)  # type: ignore[assignment]
         if self._token:
             w.addCustomHttpHeader("Authorization", f"Bearer {self._token}")
         elif self.username:
@@ -410,10 +412,12 @@ class RemoteStore(Store):
         Raises StoreError."""
         if self._union_checked:
             return
-        self._union_checked = True
-        sample = self.query("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER (isIRI(?s) && isIRI(?o)) } LIMIT 1")
+        self._union_checked = True   # for the two queries below
+        sample = self.query("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER (!isBlank(?s) && !isBlank(?o)) }"
+                            " LIMIT 1")
         assert isinstance(sample, Rows)
         if not sample.rows:
+            self._union_checked = False   # nothing to check yet: checked again once there is
             return
         g, *spo = sample.rows[0]
         found = self.query("ASK { " + " ".join(terms.n3(t) for t in spo) + " }")
@@ -590,6 +594,7 @@ class RemoteStore(Store):
         bytes read so far. The default graph of a dataset file is gathered and given, at the file's end, as
         the record ``load.record_iri_for`` names (as the embedded store does)."""
         seen: set[str | None] = set()
+        made: set[str | None] = set()    # records made of default graphs
         for path, fmt, graph in sources:
             assert fmt.oxigraph is not None
             counter = _CountingReader(path, progress)
@@ -602,10 +607,16 @@ class RemoteStore(Store):
                         target: str | None = graph
                     else:
                         g = getattr(q, "graph_name", None)
+                        if isinstance(g, ox.BlankNode):
+                            raise LoadError(path, f"a graph named by a blank node ({g}): records are graphs named "
+                                                  f"by an IRI ({base_iri}record/NAME)")
                         if not isinstance(g, ox.NamedNode):
                             unnamed.append(q.triple)
                             continue
                         target = g.value
+                    if target in made:
+                        raise LoadError(path, f"record <{target}> is declared twice: by the default graph of "
+                                              "another file and here")
                     seen.add(target)
                     if target != current or len(run) >= self.chunk_triples:
                         if run:
@@ -622,9 +633,10 @@ class RemoteStore(Store):
                 yield current, run
             if unnamed:
                 name = record_iri_for(unnamed, path, base_iri)
-                if name in seen:
+                if name in seen or name in made:
                     raise LoadError(path, f"record <{name}> is declared twice: by this file's default graph and by "
-                                          "a named graph (of this file or one read before it)")
+                                          "a graph of this file or one read before it")
+                made.add(name)
                 for i in range(0, len(unnamed), self.chunk_triples):
                     yield name, unnamed[i:i + self.chunk_triples]
             counter.finish()
@@ -690,6 +702,13 @@ class RemoteStore(Store):
                 body = _insert([(s, p.triples) for s, p in zip(names, batch)])
                 self._post_update(" ;\n".join(clear + [body]), what=" while staging")
             self._swap(staged, drop)
+        except StoreError as e:
+            self._drop_quietly([s for s, _ in staged])
+            if getattr(e, "timed_out", False) and staged:
+                raise StoreError(f"{e}. The store may still be writing the chunk it did not answer for: its "
+                                 "staging graph then stays behind (queries over the default graph see it) until "
+                                 "the next load, a staged add an hour later, or `eventkg push --mirror`") from e
+            raise
         except BaseException:
             self._drop_quietly([s for s, _ in staged])
             raise
