@@ -145,24 +145,17 @@ def test_the_lines_of_many_results_in_a_big_file_are_found_at_once(tmp_path) -> 
     from eventkg.validate import _LineFinder
 
     n = 20_000
-    body, where = [], {}
+    head = [f"@base <{ID}> .", f"@prefix ekgid: <{ID}> .", "@prefix ekg: <https://w3id.org/eventkg/ontology#> .",
+            "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .", ""]
+    lines, where = list(head), {}
     for i in range(n):
-        form = i % 3
         node = f"{ID}participation/p{i}"
-        name = (f"ekgid:participation/p{i}" if form == 0 else f"<participation/p{i}>" if form == 1
-                else f"<{node}>")
+        name = [f"ekgid:participation/p{i}", f"<participation/p{i}>", f"<{node}>"][i % 3]
         # each node is named first as the object of the one before, then as the subject of its own statement
-        body.append(f"{name}\n    ekg:next {'<participation/p' + str(i + 1) + '>'} ;\n    rdfs:label \"p{i}\" .\n")
-    head = (f"@base <{ID}> .\n@prefix ekgid: <{ID}> .\n@prefix ekg: <https://w3id.org/eventkg/ontology#> .\n"
-            "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n\n")
-    text = head + "\n".join(body)
+        where[node] = len(lines) + 1
+        lines += [name, f"    ekg:next <participation/p{i + 1}> ;", f'    rdfs:label "p{i}" .', ""]
     f = tmp_path / "big.ttl"
-    f.write_text(text, encoding="utf-8")
-    lines = text.splitlines()
-    for i in range(n):
-        node = f"{ID}participation/p{i}"
-        where[node] = next(k for k in range(len(head.splitlines()) + 4 * i, len(lines))
-                           if lines[k].startswith(("ekgid:", "<")) and node.endswith(f"/p{i}")) + 1
+    f.write_text("\n".join(lines), encoding="utf-8")
     finder = _LineFinder()
     start = time.perf_counter()
     found = {node: finder.find(str(f), URIRef(node)) for node in list(where)[::10]}

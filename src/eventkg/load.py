@@ -358,21 +358,31 @@ def scan_record_iri(path: Path, fmt: RdfFormat, base_iri: str = BASE_IRI) -> str
     return _fallback_iri(path.name, base_iri)
 
 
+def declared_twice(source: str, name: str, *, by_this_default_graph: bool) -> LoadError:
+    """A load naming one record twice, once by a dataset file's default graph (``default_graph_record``)."""
+    how = ("by this file's default graph and by another graph of this file or of one read before it"
+           if by_this_default_graph else "by the default graph of another file and here")
+    return LoadError(source, f"record <{name}> is declared twice: {how}")
+
+
+def graph_named_by_a_blank_node(source: str, graph: ox.BlankNode, base_iri: str = BASE_IRI) -> LoadError:
+    return LoadError(source, f"a graph named by a blank node ({graph}): records are graphs named by an IRI "
+                             f"({base_iri}record/NAME)")
+
+
 def default_graph_record(store: ox.Store, source: str, base_iri: str = BASE_IRI) -> str | None:
     """After a dataset file was loaded into ``store``: the record its default graph makes, if it holds any
     triple, named as ``records_from_bytes`` names it; the triples are moved into that graph. Raises LoadError
     if a named graph already has that name, or a graph is named by a blank node."""
     for g in store.named_graphs():
         if isinstance(g, ox.BlankNode):
-            raise LoadError(source, f"a graph named by a blank node ({g}): records are graphs named by an IRI "
-                                    f"({base_iri}record/NAME)")
+            raise graph_named_by_a_blank_node(source, g, base_iri)
     if next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is None:
         return None
     typed = [q.triple for q in store.quads_for_pattern(None, RDF_TYPE, None, ox.DefaultGraph())]
     name = record_iri_for(typed, source, base_iri)
     if store.contains_named_graph(ox.NamedNode(name)):
-        raise LoadError(source, f"record <{name}> is declared twice: by this file's default graph and by a "
-                                "named graph (of this file or one read before it)")
+        raise declared_twice(source, name, by_this_default_graph=True)
     store.update(f"ADD DEFAULT TO {ox.NamedNode(name)} ; CLEAR DEFAULT")
     return name
 
@@ -384,5 +394,6 @@ def declared_records(triples: Iterable[ox.Triple | ox.Quad]) -> list[str]:
 
 __all__ = [
     "Record", "syntax_error", "iter_files", "read_context", "parse_quads", "record_iri_for", "records_from_bytes",
-    "records_from_file", "scan_record_iri", "declared_records", "default_graph_record",
+    "records_from_file", "scan_record_iri", "declared_records", "default_graph_record", "declared_twice",
+    "graph_named_by_a_blank_node",
 ]

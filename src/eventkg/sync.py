@@ -78,8 +78,6 @@ def copy_records(source: Store, target: Store, *, mirror: bool = False, bar: Bar
 
 def _staging(store: Store) -> list[str]:
     """Staging graphs on a remote store: left by a write that was interrupted (or is running now)."""
-    if store.info.kind != "sparql":
-        return []
     from .store.remote import STAGING
 
     return [g for g in store.hidden_graphs() if g.startswith(STAGING)]

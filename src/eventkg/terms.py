@@ -12,6 +12,7 @@ from rdflib.term import Node
 from .namespaces import XSD
 
 _XSD_STRING = str(XSD.string)
+_RDF_LANG = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 class _IllTypedLiteralNoise(logging.Filter):
@@ -24,7 +25,6 @@ class _IllTypedLiteralNoise(logging.Filter):
 
 
 logging.getLogger("rdflib.term").addFilter(_IllTypedLiteralNoise())
-_RDF_LANG = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 def to_rdflib(t: ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph | ox.Triple | None) -> Node | None:

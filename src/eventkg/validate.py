@@ -297,7 +297,7 @@ def _warn_ill_typed(report: Graph, records: Sequence[Record], conv: Any) -> None
                                 (SH.value, o), (SH.resultSeverity, SH.Warning),
                                 (SH.sourceConstraintComponent, SH.DatatypeConstraintComponent),
                                 (SH.resultMessage, Literal(f"This value is not a valid {_short(o.datatype)}: its text "
-                                                           f"is not of its datatype."))):
+                                                           "is not of its datatype."))):
                 report.add((res, prop, value))
             if top is not None:
                 report.add((top, SH.result, res))

@@ -20,7 +20,7 @@ from rdflib.term import Node
 from .. import terms
 from ..errors import ConfigError, LoadError, QueryError, RecordError, RecordNotFound, StoreError
 from ..formats import RdfFormat
-from ..load import Record, default_graph_record, syntax_error
+from ..load import Record, declared_twice, default_graph_record, syntax_error
 from ..namespaces import BASE_IRI
 from .bind import with_values
 from .base import (Boolean, Progress, QueryResult, Rows, Store, StoreInfo, Triples, has_dataset_clause,
@@ -270,8 +270,7 @@ class EmbeddedStore(Store):
                     bulk_load_file(target, path, fmt, ox.NamedNode(graph) if graph else None, progress)
                     for name, size in made.items():
                         if sum(1 for _ in target.quads_for_pattern(None, None, None, ox.NamedNode(name))) != size:
-                            raise LoadError(path, f"record <{name}> is declared twice: by the default graph of "
-                                                  "another file and here")
+                            raise declared_twice(path, name, by_this_default_graph=False)
                     if graph is None:
                         made_now = default_graph_record(target, path, base_iri)
                         if made_now is not None:

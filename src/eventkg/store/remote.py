@@ -45,7 +45,7 @@ from .. import terms
 from ..errors import (ConfigError, LoadError, QueryError, QueryTimeout, ReadOnlyStoreError, RecordError,
                       RecordNotFound, StoreError)
 from ..formats import RdfFormat, rdf_format
-from ..load import Record, record_iri_for, syntax_error
+from ..load import Record, declared_twice, graph_named_by_a_blank_node, record_iri_for, syntax_error
 from ..namespaces import BASE_IRI
 from .base import (Boolean, Progress, QueryResult, Rows, Store, StoreInfo, Triples, has_dataset_clause,
                    looks_like_update, query_form, take, take_distinct, tidy_syntax_message)
@@ -406,8 +406,8 @@ class RemoteStore(Store):
             raise StoreError(f"{self.query_url}: the answer is not SPARQL JSON results ({e})") from e
 
     def _check_union(self) -> None:
-        """Once, before the first query over the default graph: is it the union of the named graphs, as eventkg
-        needs? A triple of some named graph that the default graph lacks says no. Queries there would find
+        """Before queries over the default graph, until it has once held: is that graph the union of the named
+        graphs, as eventkg needs? (An empty store is checked again at the next query.) A triple of some named graph that the default graph lacks says no. Queries there would find
         nothing (or only what the default graph holds of its own), so that is an error, not an empty answer.
         Raises StoreError."""
         if self._union_checked:
@@ -608,15 +608,13 @@ class RemoteStore(Store):
                     else:
                         g = getattr(q, "graph_name", None)
                         if isinstance(g, ox.BlankNode):
-                            raise LoadError(path, f"a graph named by a blank node ({g}): records are graphs named "
-                                                  f"by an IRI ({base_iri}record/NAME)")
+                            raise graph_named_by_a_blank_node(path, g, base_iri)
                         if not isinstance(g, ox.NamedNode):
                             unnamed.append(q.triple)
                             continue
                         target = g.value
                     if target in made:
-                        raise LoadError(path, f"record <{target}> is declared twice: by the default graph of "
-                                              "another file and here")
+                        raise declared_twice(path, str(target), by_this_default_graph=False)
                     seen.add(target)
                     if target != current or len(run) >= self.chunk_triples:
                         if run:
@@ -634,8 +632,7 @@ class RemoteStore(Store):
             if unnamed:
                 name = record_iri_for(unnamed, path, base_iri)
                 if name in seen or name in made:
-                    raise LoadError(path, f"record <{name}> is declared twice: by this file's default graph and by "
-                                          "a graph of this file or one read before it")
+                    raise declared_twice(path, name, by_this_default_graph=True)
                 made.add(name)
                 for i in range(0, len(unnamed), self.chunk_triples):
                     yield name, unnamed[i:i + self.chunk_triples]
