@@ -101,6 +101,71 @@ def test_reference_to_an_organisation_already_in_the_store(store: Store, validat
     assert "https://w3id.org/eventkg/record/b" not in store.records()
 
 
+ORGS = """@prefix schema: <https://schema.org/> .
+<https://w3id.org/eventkg/record/orgs> a <https://w3id.org/eventkg/ontology#Record> .
+<https://w3id.org/eventkg/id/org/aichr> a {types} ; schema:name "AICHR" .
+<https://w3id.org/eventkg/id/org/asean> a schema:Organization ; schema:name "ASEAN" .
+"""
+
+
+def test_a_replacement_that_takes_away_what_another_record_relies_on_is_refused(
+        store: Store, validator: Validator) -> None:
+    """Record a's event is organised by an organisation the record orgs describes. A new version of orgs
+    that no longer types it an organisation would leave a not conforming: refused, the report naming a's
+    event and record, and nothing written (it used to be taken). A version that changes something else
+    of it is taken."""
+    aichr = "https://w3id.org/eventkg/id/org/aichr"
+    add(store, parse(ORGS.format(types="schema:Organization").encode()), validator)
+    add(store, parse(record("a", organizer=aichr)), validator)
+    before = quads(store)
+    with pytest.raises(NotConformingError) as e:
+        add(store, parse(ORGS.format(types="schema:Place").encode(), "orgs.ttl"), validator, replace=True)
+    [v] = e.value.report.violations
+    assert (v.focus_node, v.path, v.value_iri) == ("id:event/a", "schema:organizer", aichr)
+    # where: the record it fails in, and the new version that describes the value
+    assert (v.record, v.source) == ("https://w3id.org/eventkg/record/a", "orgs.ttl")
+    assert "in record:  <https://w3id.org/eventkg/record/a>" in e.value.report.text()
+    assert quads(store) == before
+    renamed = ORGS.format(types="schema:Organization").replace('"AICHR"', '"The AICHR"').encode()
+    res = add(store, parse(renamed), validator, replace=True)
+    assert res.report.conforms and any('"The AICHR"' in q for q in quads(store))
+
+
+def test_a_replacement_is_checked_against_every_record_that_relies_on_it(
+        store: Store, validator: Validator) -> None:
+    """Two records rely on the organisation; a third names only ASEAN. The report names both that fail."""
+    aichr = "https://w3id.org/eventkg/id/org/aichr"
+    add(store, parse(ORGS.format(types="schema:Organization").encode()), validator)
+    for slug in ("a", "b"):
+        add(store, parse(record(slug, organizer=aichr)), validator)
+    add(store, parse(record("c", organizer="https://w3id.org/eventkg/id/org/asean")), validator)
+    dropped = "\n".join(line for line in ORGS.format(types="x").splitlines() if "org/aichr" not in line)
+    with pytest.raises(NotConformingError) as e:
+        add(store, parse(dropped.encode()), validator, replace=True)
+    assert sorted((v.focus_node, v.record) for v in e.value.report.violations) == [
+        ("id:event/a", "https://w3id.org/eventkg/record/a"), ("id:event/b", "https://w3id.org/eventkg/record/b")]
+
+
+def test_a_replacement_that_drops_what_points_to_another_records_node_is_refused(store: Store) -> None:
+    """A shape that needs something to point to the node (an event must be the subject of an assertion):
+    dropping the assertion from the record that holds it leaves the other record's event without one."""
+    shapes = """@prefix sh: <http://www.w3.org/ns/shacl#> .
+    <urn:shape:asserted> a sh:NodeShape ; sh:targetClass <https://schema.org/Event> ;
+      sh:property [ sh:path [ sh:inversePath <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> ] ;
+                    sh:minCount 1 ; sh:message "Something must be asserted of an event." ] ."""
+    validator = Validator(Graph().parse(data=shapes, format="turtle"), Graph())
+    claims = """<https://w3id.org/eventkg/record/claims> a <https://w3id.org/eventkg/ontology#Record> .
+<https://w3id.org/eventkg/id/assertion/1> a <https://w3id.org/eventkg/ontology#Assertion> .
+"""
+    about_a = ("<https://w3id.org/eventkg/id/assertion/1> <http://www.w3.org/1999/02/22-rdf-syntax-ns#subject> "
+               "<https://w3id.org/eventkg/id/event/a> .\n")
+    add(store, parse(record("a"), "a.ttl") + parse((claims + about_a).encode(), "claims.ttl"), validator)
+    with pytest.raises(NotConformingError) as e:
+        add(store, parse(claims.encode()), validator, replace=True)
+    assert [(v.focus_node, v.record) for v in e.value.report.violations] == [
+        ("id:event/a", "https://w3id.org/eventkg/record/a")]
+
+
 def test_failed_replace_keeps_the_old_version(store: Store, validator: Validator) -> None:
     add(store, parse(record("a", "Old")), validator)
     before = quads(store)

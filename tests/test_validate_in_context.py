@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import importlib.util
 import sys
+import textwrap
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,9 @@ from eventkg.formats import rdf_format
 from eventkg.load import records_from_bytes
 from eventkg.store import EmbeddedStore
 from eventkg.validate import Validator
+from rdflib import Graph, Namespace
+
+EKG = Namespace("https://w3id.org/eventkg/ontology#")
 
 ROOT = Path(__file__).resolve().parents[1]
 ID = "https://w3id.org/eventkg/id/"
@@ -168,3 +172,82 @@ def test_the_lines_of_many_results_in_a_big_file_are_found_at_once(tmp_path) -> 
                  "ev:day1 ev:next <2018-day2> .\n\n<2018-day2> ev:next ev:day1 .\n", encoding="utf-8")
     assert finder.find(str(g), URIRef(f"{ID}event/forum-2018-day1")) == 4
     assert finder.find(str(g), URIRef(f"{ID}event/forum-2018-day2")) == 6
+
+
+def _stored(gen: Any, tmp_path: Path, texts: dict[str, str]) -> tuple[Any, EmbeddedStore]:
+    """A store of the synthetic reference record and the given records (slug -> Turtle)."""
+    g = gen.Generator(0, 6)
+    store = EmbeddedStore(None)
+    store.put_records(records_from_bytes(gen.turtle(g.ref.record).encode(), rdf_format("turtle"), "ref.ttl"))
+    for slug, text in texts.items():
+        path = tmp_path / f"{slug}.ttl"
+        path.write_text(text)
+        store.put_records(records_from_bytes(text.encode(), rdf_format("turtle"), str(path)))
+    return g, store
+
+
+def test_a_replacement_is_checked_against_the_records_that_rely_on_it(setting, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A new version of the reference record without one organisation: the stored records whose events it
+    organises, or who take part in them, no longer conform, and the replacement is refused. The same
+    version unchanged is taken: restating is no change."""
+    gen, validator, _, _ = setting
+    g, store = _stored(gen, tmp_path, {"r0": gen.turtle(gen.Generator(0, 6).record(0)[0])})
+    ref = gen.turtle(g.ref.record)
+    path = tmp_path / "ref.ttl"
+    path.write_text(ref)
+    same = validator.validate(records_from_bytes(ref.encode(), rdf_format("turtle"), str(path)), store,
+                              replacing=True)
+    assert same.conforms, same.text()
+    used = store.query(f"SELECT DISTINCT ?o WHERE {{ GRAPH <https://w3id.org/eventkg/record/synthetic-000000> "
+                       f"{{ ?s ?p ?o FILTER STRSTARTS(STR(?o), '{ID}org/') }} }} ORDER BY ?o").rows  # type: ignore[union-attr]
+    blocks = ref.split("\n\n")
+
+    def about(org: str) -> list[str]:   # the blocks that describe it, or assert something of it
+        name = f"<{org.removeprefix(ID)}>"
+        return [b for b in blocks if b.startswith(name) or f"rdf:subject {name}" in b]
+
+    # an organisation r0 uses that nothing else of the reference record mentions: dropping it leaves the
+    # reference record whole
+    org = next(o for o in (str(row[0]) for row in used)
+               if len(about(o)) == sum(f"<{o.removeprefix(ID)}>" in b for b in blocks))
+    assert len(about(org)) >= 2
+    path.write_text("\n\n".join(b for b in blocks if b not in about(org)))
+    report = validator.validate(records_from_bytes(path.read_bytes(), rdf_format("turtle"), str(path)), store,
+                                replacing=True)
+    assert not report.conforms
+    assert {r.record for r in report.violations} == {"https://w3id.org/eventkg/record/synthetic-000000"}, report.text()
+    assert any(r.value_iri == org for r in report.violations), report.text()
+
+
+def test_a_new_text_of_a_document_is_checked_against_quotes_other_records_take_from_it(  # type: ignore[no-untyped-def]
+        setting, tmp_path) -> None:
+    """Record r1 quotes record r0's document. A new version of r0 whose text no longer holds that quote (its
+    own quotes still hold) is refused, the report naming r1's evidence and record."""
+    gen, validator, _, _ = setting
+    r0 = gen.turtle(gen.Generator(0, 6).record(0)[0])
+    text = str(next(iter(Graph().parse(data=r0, format="turtle").objects(None, EKG.fullText))))
+    quote = "with support from"
+    start = text.index(quote)
+    doc = f"{ID}document/synthetic-000000"
+    ev = f"{ID}evidence/synthetic-000001/cites-{start}"
+    r1 = gen.turtle(gen.Generator(0, 6).record(1)[0]) + textwrap.dedent(f"""
+        <{ev}> a ekg:Evidence, oa:SpecificResource ; oa:hasSource <{doc}> ;
+            oa:hasSelector <{ev}/quote>, <{ev}/position> .
+        <{ev}/quote> a oa:TextQuoteSelector ; oa:exact "{quote}" .
+        <{ev}/position> a oa:TextPositionSelector ; oa:start {start} ; oa:end {start + len(quote)} .
+        """)
+    _, store = _stored(gen, tmp_path, {"r0": r0})
+    path = tmp_path / "r1.ttl"
+    path.write_text(r1)
+    alone = validator.validate(records_from_bytes(r1.encode(), rdf_format("turtle"), str(path)), store)
+    assert alone.conforms, alone.text()
+    _, store = _stored(gen, tmp_path, {"r0": r0, "r1": r1})
+    new = r0.replace(quote, "with backing from")   # the same length: r0's own positions still hold
+    path = tmp_path / "r0-new.ttl"
+    path.write_text(new)
+    recs = records_from_bytes(new.encode(), rdf_format("turtle"), str(path))
+    assert validator.validate(recs, _stored(gen, tmp_path, {})[1]).conforms   # on its own, it conforms
+    report = validator.validate(recs, store, replacing=True)
+    assert not report.conforms
+    assert {(r.value_iri, r.record) for r in report.violations} == {
+        (ev, "https://w3id.org/eventkg/record/synthetic-000001")}, report.text()

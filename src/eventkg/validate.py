@@ -31,7 +31,7 @@ from rdflib.term import Node
 from . import terms
 from .load import Record
 from .namespaces import PREFIXES, RDF
-from .store.base import Store, Triples
+from .store.base import Rows, Store, Triples
 
 _RDF_SUBJECT = str(RDF.subject)
 _OA_HAS_SOURCE = "http://www.w3.org/ns/oa#hasSource"
@@ -108,6 +108,9 @@ class ValidationResult:
     line: int | None = None     # the line of that file where it is first named
     focus_node_iri: str | None = None   # the focus node in full (an IRI; None for a blank node), for machines
     value_iri: str | None = None        # the value in full, where it is an IRI
+    # the stored record holding the focus node (else the value), where that node is another record's: one a
+    # replacement affects
+    record: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {k: v for k, v in self.__dict__.items() if v is not None}
@@ -143,6 +146,8 @@ class ValidationReport:
                 lines.append(f"    value:      {r.value}")
             if r.where():
                 lines.append(f"    at:         {r.where()}")
+            if r.record:
+                lines.append(f"    in record:  <{r.record}>")
             if r.shape:
                 lines.append(f"    shape:      {r.shape}")
             elif r.constraint:   # a shape without a name: the kind of check tells results apart
@@ -371,7 +376,8 @@ class Validator:
             graphs.append(g)
         return cls(*graphs)
 
-    def context(self, records: Sequence[Record], store: Store | None, exclude: Iterable[str] = ()) -> Graph:
+    def context(self, records: Sequence[Record], store: Store | None, exclude: Iterable[str] = (),
+                also: Iterable[str] = ()) -> Graph:
         """The part of the store the shapes reach from the records:
 
         1. every triple about each IRI the records reference (the types and labels that ``sh:class`` and the
@@ -383,7 +389,8 @@ class Validator:
         A stored triple that a record restates is taken as the record states it: the store gives literals
         back normalised (Oxigraph stores ``xsd:nonNegativeInteger`` as ``xsd:integer``), so its stored copy
         would be a second value beside the record's own. ``exclude``: records whose stored versions are left
-        out (they are being replaced)."""
+        out (they are being replaced). ``also``: stored nodes to read as the records' own are (all the store
+        says of them, and what that points to): the nodes of other records a replacement affects."""
         if store is None:
             return Graph()
         described: set[str] = set()
@@ -397,6 +404,7 @@ class Validator:
                     stated.setdefault((conv(t.subject), conv(t.predicate)), []).append(conv(t.object))
                 if isinstance(t.object, ox.NamedNode):
                     referenced.add(t.object.value)
+        described.update(also)
         out = Graph()
         if not described and not referenced:
             return out
@@ -453,7 +461,15 @@ class Validator:
         if not focus:
             return ValidationReport(True, [], Graph(), 0)
         data.add_graph(self.ontology)
-        data.add_graph(self.context(records, store, exclude=[r.iri for r in records] if replacing else ()))
+        affected = self.affected(records, store) if replacing and store is not None else {}
+        affected = {x: g for x, g in affected.items() if x not in origin}
+        context = self.context(records, store, exclude=[r.iri for r in records] if replacing else (),
+                               also=[str(x) for x in affected])
+        data.add_graph(context)
+        for s_, p_, o_ in context:
+            if s_ in affected:
+                stated_by.setdefault((p_, o_), []).append(s_)
+        focus.update(affected)
         focus.update(self.target_nodes)
         conforms, report_graph = self._run(data, sorted(focus, key=str))
         # Documents already in the store that the records quote: their quote checks, and nothing else of
@@ -465,8 +481,69 @@ class Validator:
             conforms = conforms and ok
             _merge_report(report_graph, more, conforms)
         _warn_ill_typed(report_graph, records, conv)
-        results = self._results(report_graph, origin, stated_by)
+        results = self._results(report_graph, origin, stated_by, affected)
         return ValidationReport(conforms, results, report_graph, len(focus) + len(cited))
+
+    @staticmethod
+    def affected(records: Sequence[Record], store: Store) -> dict[URIRef, str]:
+        """The nodes of other records that replacing ``records`` can make fail: a replacement that drops or
+        changes what a record said of a node (an organisation's type, a document's text, an assertion) is
+        checked against every other record that relies on it. Returns each such node (an IRI) with the
+        record that holds it:
+
+        - a node whose description changes, where another record describes it too;
+        - a node of another record that points to such a node (an event whose organiser it is, evidence
+          quoting it, an assertion about it);
+        - a node of another record that a dropped triple pointed to (a fact that loses its assertion).
+
+        A node counts as changed when the new versions of the records state of it a triple their stored
+        versions did not, or the other way round (literals compared by value). Blank nodes of other records
+        are not reached: the store cannot name them to a later query."""
+        conv = terms.memo_to_rdflib()
+        new: dict[tuple[Any, Any], set[Any]] = {}
+        for r in records:
+            for t in r.triples:
+                if isinstance(t.subject, ox.NamedNode):
+                    new.setdefault((conv(t.subject), conv(t.predicate)), set()).add(conv(t.object))
+        old: dict[tuple[Any, Any], set[Any]] = {}
+        for r in records:
+            res = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {URIRef(r.iri).n3()} {{ ?s ?p ?o }} "
+                              "FILTER (isIRI(?s)) }")
+            assert isinstance(res, Triples)
+            for s_, p_, o_ in res.graph:
+                old.setdefault((s_, p_), set()).add(o_)
+
+        def kept(o: Any, others: set[Any]) -> bool:
+            return o in others or (isinstance(o, Literal) and any(_same_value(o, v) for v in others))
+
+        changed: set[str] = set()
+        dropped_objects: set[str] = set()
+        for (s_, p_), was in old.items():
+            for o_ in was:
+                if not kept(o_, new.get((s_, p_), set())):
+                    changed.add(str(s_))
+                    if isinstance(o_, URIRef):
+                        dropped_objects.add(str(o_))
+        for (s_, p_), now in new.items():
+            if any(not kept(o_, old.get((s_, p_), set())) for o_ in now):
+                changed.add(str(s_))
+        if not changed:
+            return {}
+        skip = sorted({r.iri for r in records} | set(store.hidden_graphs()))
+        keep = f"FILTER (?g NOT IN ({', '.join(URIRef(g).n3() for g in skip)}))"
+        out: dict[URIRef, str] = {}
+        asks = [(sorted(changed | dropped_objects), "?x ?p ?o", "?x"),   # described elsewhere too
+                (sorted(changed), "?a ?p ?x FILTER (isIRI(?a))", "?a")]  # pointing to a changed node
+        for iris, pattern, node in asks:
+            for i in range(0, len(iris), 500):
+                listed = " ".join(URIRef(x).n3() for x in iris[i:i + 500])
+                res = store.query(f"SELECT DISTINCT {node} ?g WHERE {{ VALUES ?x {{ {listed} }} "
+                                  f"GRAPH ?g {{ {pattern} }} {keep} }}")
+                assert isinstance(res, Rows)
+                for x, g in res.rows:
+                    if isinstance(x, URIRef) and (x not in out or str(g) < out[x]):
+                        out[x] = str(g)
+        return out
 
     def _run(self, data: Graph, focus: Sequence[Node], use_shapes: list[str] | None = None) -> tuple[bool, Graph]:
         """pySHACL on ``data`` for the ``focus`` nodes (and only ``use_shapes``, if given): (conforms, report)."""
@@ -479,7 +556,9 @@ class Validator:
         return bool(conforms), report
 
     def _results(self, g: Graph, origin: dict[Node, str],
-                 stated_by: dict[tuple[Node, Node], list[Node]] | None = None) -> list[ValidationResult]:
+                 stated_by: dict[tuple[Node, Node], list[Node]] | None = None,
+                 affected: dict[URIRef, str] | None = None) -> list[ValidationResult]:
+        affected = affected or {}
         out = []
         lines = _LineFinder()
         for res in g.subjects(RDF.type, SH.ValidationResult):
@@ -487,7 +566,8 @@ class Validator:
             value = g.value(res, SH.value)
             path = g.value(res, SH.resultPath)
             if focus not in origin and focus in self.target_nodes and isinstance(path, URIRef) and value is not None:
-                subjects = sorted((x for x in (stated_by or {}).get((path, value), []) if x in origin), key=str)
+                subjects = sorted((x for x in (stated_by or {}).get((path, value), [])
+                                   if x in origin or x in affected), key=str)
                 if subjects:
                     focus = subjects[0]
             sev = g.value(res, SH.resultSeverity)
@@ -507,6 +587,7 @@ class Validator:
                 line=lines.find(src, node) if src else None,
                 focus_node_iri=str(focus) if isinstance(focus, URIRef) else None,
                 value_iri=str(value) if isinstance(value, URIRef) else None,
+                record=next((affected[x] for x in (focus, value) if isinstance(x, URIRef) and x in affected), None),
             ))
         order = {"Violation": 0, "Warning": 1, "Info": 2}
         out.sort(key=lambda r: (order.get(r.severity, 3), r.source or "", r.line or 0, r.focus_node, r.path or "",

@@ -193,6 +193,27 @@ def test_bad_bodies(c: httpx.Client) -> None:
                  headers={"Accept": "text/csv"}).text == before
 
 
+def test_a_put_that_takes_away_what_another_record_relies_on_is_refused(c: httpx.Client) -> None:
+    """A second record files a topic under the first one's topic; a new version of the first without that
+    topic is refused, naming the second record, in JSON and in the page."""
+    assert c.put("/records/http-test", content=GOOD, headers=TTL).status_code == 201
+    child = (GOOD.replace("record/http-test>", "record/http-test-child>")
+             .replace("http-test-topic>", "http-test-child-topic>").replace("added over HTTP", "filed under it")
+             .replace("skos:broader <topic/trafficking-in-persons>", "skos:broader <topic/http-test-topic>"))
+    try:
+        assert c.put("/records/http-test-child", content=child, headers=TTL).status_code == 201
+        without = GOOD.split("<topic/http-test-topic>")[0]
+        r = c.put("/records/http-test", content=without, headers=TTL)
+        assert r.status_code == 422, r.text
+        found = {(v["focus_node"], v["path"], v.get("record")) for v in r.json()["violations"]}
+        assert found == {("id:topic/http-test-child-topic", "skos:broader", f"{RECORD}-child")}, found
+        page = c.put("/records/http-test", content=without, headers={**TTL, "Accept": "text/html"}).text
+        assert f"in record <code>{RECORD}-child</code>" in page
+        assert _ask(c, f"ASK {{ GRAPH <{RECORD}> {{ <{TOPIC}> ?p ?o }} }}")
+    finally:
+        c.delete("/records/http-test-child", headers=AUTH)
+
+
 def test_errors_render_as_pages_for_browsers(c: httpx.Client) -> None:
     r = c.post("/records", content=BAD, headers={**TTL, "Accept": "text/html"})
     assert r.status_code == 422
