@@ -14,6 +14,7 @@ the workshop record, hours for 1M triples), Oxigraph in milliseconds.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from dataclasses import dataclass, field
@@ -499,33 +500,44 @@ class Validator:
         A node counts as changed when the new versions of the records state of it a triple their stored
         versions did not, or the other way round (literals compared by value). Blank nodes of other records
         are not reached: the store cannot name them to a later query."""
+        from .formats import rdf_format
+
+        def lines(data: bytes) -> set[bytes]:   # statements about IRIs
+            return {ln for ln in data.split(b"\n") if ln.startswith(b"<")}
+
+        now = lines(ox.serialize([t for r in records for t in r.triples], format=ox.RdfFormat.N_TRIPLES) or b"")
+        was: set[bytes] = set()
+        for r in records:
+            if not store.has_record(r.iri):   # a replacement may add a record too
+                continue
+            buf = io.BytesIO()
+            store.dump(buf, rdf_format("nt"), graph=r.iri)
+            was |= lines(buf.getvalue())
+        # Lines that differ are compared as terms: the store may give a literal back in another form of the
+        # same value ("19"^^xsd:nonNegativeInteger as "19"^^xsd:integer), or a remote store spell it otherwise.
         conv = terms.memo_to_rdflib()
-        new: dict[tuple[Any, Any], set[Any]] = {}
-        for r in records:
-            for t in r.triples:
-                if isinstance(t.subject, ox.NamedNode):
-                    new.setdefault((conv(t.subject), conv(t.predicate)), set()).add(conv(t.object))
-        old: dict[tuple[Any, Any], set[Any]] = {}
-        for r in records:
-            res = store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {URIRef(r.iri).n3()} {{ ?s ?p ?o }} "
-                              "FILTER (isIRI(?s)) }")
-            assert isinstance(res, Triples)
-            for s_, p_, o_ in res.graph:
-                old.setdefault((s_, p_), set()).add(o_)
+
+        def by_subject_property(data: set[bytes]) -> dict[tuple[Any, Any], set[Any]]:
+            out: dict[tuple[Any, Any], set[Any]] = {}
+            for q in ox.parse(b"\n".join(data), format=ox.RdfFormat.N_TRIPLES):
+                out.setdefault((conv(q.subject), conv(q.predicate)), set()).add(conv(q.object))
+            return out
+
+        gone, added = by_subject_property(was - now), by_subject_property(now - was)
 
         def kept(o: Any, others: set[Any]) -> bool:
             return o in others or (isinstance(o, Literal) and any(_same_value(o, v) for v in others))
 
         changed: set[str] = set()
         dropped_objects: set[str] = set()
-        for (s_, p_), was in old.items():
-            for o_ in was:
-                if not kept(o_, new.get((s_, p_), set())):
+        for (s_, p_), values in gone.items():
+            for o_ in values:
+                if not kept(o_, added.get((s_, p_), set())):
                     changed.add(str(s_))
                     if isinstance(o_, URIRef):
                         dropped_objects.add(str(o_))
-        for (s_, p_), now in new.items():
-            if any(not kept(o_, old.get((s_, p_), set())) for o_ in now):
+        for (s_, p_), values in added.items():
+            if any(not kept(o_, gone.get((s_, p_), set())) for o_ in values):
                 changed.add(str(s_))
         if not changed:
             return {}
