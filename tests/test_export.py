@@ -147,3 +147,40 @@ import sys; sys.stdout.buffer.write(jsonld_from_graph(g, {"dcat": "http://www.w3
                            env={**__import__("os").environ, "PYTHONHASHSEED": str(seed)}).stdout
             for seed in range(1, 9)}
     assert len(outs) == 1, [o[:200] for o in outs]
+
+
+def test_a_big_json_ld_export_written_by_several_processes_is_the_same_bytes(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Records are compacted by processes when an export is big; the document is the same, in the same
+    bytes as ``json.dumps(indent=2)`` writes it, whatever the number of processes. (Here every export is
+    "big" and every record its own run of work.)"""
+    import json
+    from pathlib import Path
+
+    from eventkg import export
+    from eventkg.load import records_from_file
+
+    empty = io.BytesIO()
+    write_export(store, "jsonld", empty, workers=1)
+    assert json.loads(empty.getvalue())["@graph"] == []
+    for path in sorted((Path(__file__).resolve().parents[1] / "data" / "records").glob("*.ttl")):
+        store.put_records(records_from_file(path))
+    store.put_records(records_from_bytes(LIST_RECORD, rdf_format("turtle"), "listed.ttl"))
+    store.put_records([r for slug in ("one", "two") for r in records_from_bytes(record(slug), rdf_format("turtle"),
+                                                                                   f"{slug}.ttl")])
+    monkeypatch.setattr(export, "PARALLEL_JSONLD_BYTES", 0)
+    monkeypatch.setattr(export, "JSONLD_RUN_BYTES", 1)
+    outs = []
+    for workers in (1, 2, 3):
+        buf = io.BytesIO()
+        write_export(store, "jsonld", buf, workers=workers)
+        outs.append(buf.getvalue())
+    assert outs[0] == outs[1] == outs[2]
+    doc = json.loads(outs[0])
+    assert outs[0] == (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    assert [d["@id"].replace("record:", "https://w3id.org/eventkg/record/") for d in doc["@graph"]] == store.records()
+    back = Dataset()
+    back.parse(data=outs[1], format="json-ld")
+    expected = store_dataset(store)
+    for name in store.records():
+        assert isomorphic(back.graph(URIRef(name)), expected.graph(URIRef(name))), name

@@ -208,6 +208,8 @@ def _sorted_json(value: Any, ordered: bool = False) -> Any:
         if ordered or len(items) < 2:  # most values of expanded JSON-LD: no key to make
             return items
         return sorted(items, key=lambda v: json.dumps(v, sort_keys=True, ensure_ascii=False))
+    if isinstance(value, str) and type(value) is not str:   # rdflib's terms, as the JSON strings they are
+        return str(value)
     return value
 
 
@@ -289,7 +291,11 @@ def jsonld_from_graph(g: Graph, context: dict[str, Any], name: str | None = None
 
 def _jsonld_object(g: Graph, context: dict[str, Any], name: str | None,
                    compactor: _Compactor | None) -> dict[str, Any]:
-    expanded = json.loads(g.serialize(format="json-ld"))
+    # rdflib's JSON-LD from RDF, as its serializer calls it (whose native types stand for a bug of rdflib's:
+    # it passes them as a tuple, which is true), without writing JSON text to read it back
+    from rdflib.plugins.serializers.jsonld import from_rdf
+
+    expanded = from_rdf(g, use_native_types=True)
     # in the order of their ids before nesting too: which node of a cycle of single references stays at the
     # top must not depend on the order rdflib gives them in (it varies with Python's hash seed)
     by_id = sorted((_sorted_json(n) for n in expanded), key=lambda n: str(n.get("@id", "")))
@@ -303,6 +309,54 @@ def _jsonld_object(g: Graph, context: dict[str, Any], name: str | None,
         body = {k: v for k, v in body.items() if k == "@id" and name} | {"@graph": [
             {k: v for k, v in body.items() if not (k == "@id" and name)}]}
     return {"@context": context, **{k: body[k] for k in ("@id",) if k in body}, "@graph": body["@graph"]}
+
+
+PARALLEL_JSONLD_BYTES = 4 << 20   # N-Triples of an export worth starting processes for (1M triples: 200 MB)
+JSONLD_RUN_BYTES = 1 << 20        # records handed to a process at a time, so that the processes end together
+
+
+def _jsonld_texts(graphs: list[tuple[str, bytes]], context: dict[str, Any]) -> list[str]:
+    """Each record (name, canonical N-Triples) as the JSON text of its object in a dataset's ``@graph``:
+    without the context, indented as that list's items are."""
+    compactor = _Compactor()
+    out = []
+    for name, data in graphs:
+        doc = _jsonld_object(terms.graph_from_triples(ox.parse(data, format=ox.RdfFormat.N_TRIPLES)), context,
+                             name, compactor)
+        text = json.dumps({k: v for k, v in doc.items() if k != "@context"}, indent=2, ensure_ascii=False)
+        out.append(text.replace("\n", "\n    "))   # JSON text holds no raw line break but between tokens
+    return out
+
+
+def _jsonld_dataset(graphs: list[tuple[str, bytes]], context: dict[str, Any], workers: int | None) -> bytes:
+    """The records as one JSON-LD document, ``{"@context": ..., "@graph": [record, ...]}``, in the bytes
+    ``json.dumps(indent=2)`` gives it. Compacting is pure Python, about 75 µs a triple: a big export's
+    records are written by ``workers`` processes (spawned, not forked: the parent holds the store's threads)
+    in contiguous runs, and joined in order."""
+    import os
+
+    n = min(workers if workers is not None else (os.cpu_count() or 1), len(graphs))
+    size = sum(len(d) for _, d in graphs)
+    if n > 1 and size >= PARALLEL_JSONLD_BYTES:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        runs, run, filled = [], [], 0
+        for item in graphs:
+            run.append(item)
+            filled += len(item[1])
+            if filled >= JSONLD_RUN_BYTES:
+                runs.append(run)
+                run, filled = [], 0
+        runs += [run] if run else []
+        with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn")) as pool:
+            texts = [t for part in pool.map(_jsonld_texts, runs, [context] * len(runs)) for t in part]
+    else:
+        texts = _jsonld_texts(graphs, context)
+    head = json.dumps(context, indent=2, ensure_ascii=False).replace("\n", "\n  ")
+    body = ",\n".join("    " + t for t in texts)
+    return (f'{{\n  "@context": {head},\n  "@graph": ' + (f"[\n{body}\n  ]" if texts else "[]")
+            + "\n}\n").encode("utf-8")
 
 
 def _canonical_graph(g: Graph) -> Graph:
@@ -345,8 +399,10 @@ def record_graph(store: Store, iri: str) -> Graph:
 
 
 def write_export(store: Store, fmt: RdfFormat | str, out: BinaryIO, *, record: str | None = None,
-           context: dict[str, Any] | None = None) -> None:
-    """Write the whole store, or one record, to ``out``. Raises RecordNotFound, UnknownFormatError."""
+                 context: dict[str, Any] | None = None, workers: int | None = None) -> None:
+    """Write the whole store, or one record, to ``out``. ``workers``: processes that write a big JSON-LD
+    export's records (default: one per core; the bytes are the same). Raises RecordNotFound,
+    UnknownFormatError."""
     from .errors import RecordNotFound
 
     f = rdf_format(fmt) if isinstance(fmt, str) else fmt
@@ -368,12 +424,7 @@ def write_export(store: Store, fmt: RdfFormat | str, out: BinaryIO, *, record: s
         else:
             graphs = [read(g) for g in names]
         if f.name == "jsonld":
-            ctx = context if context is not None else load_context()
-            compactor = _Compactor()
-            docs = [_jsonld_object(terms.graph_from_triples(ox.parse(d, format=ox.RdfFormat.N_TRIPLES)), ctx, g,
-                                   compactor) for g, d in graphs]
-            full = {"@context": ctx, "@graph": [{k: v for k, v in d.items() if k != "@context"} for d in docs]}
-            out.write((json.dumps(full, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+            out.write(_jsonld_dataset(graphs, context if context is not None else load_context(), workers))
         elif f.name == "trig":
             out.write(trig_from_graphs(graphs))
         elif f.name == "turtle":
