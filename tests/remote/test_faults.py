@@ -107,11 +107,11 @@ def test_failed_swap_drops_the_staging_graphs(own_server: Any, proxy: Any) -> No
 
     p = proxy(own_server.base, refuse_swap)
     store = RemoteStore(own_server.urls["query"], p.base + "/update", chunk_triples=500, retries=0)
-    store.put_records(big_record("kept", 10))
+    direct = store_for(own_server)
+    direct.put_records(big_record("kept", 10))   # (a first write into an empty store is staged too)
     with pytest.raises(StoreError) as e:
         store.put_records(big_record("kept", 1200), replace=True)
     assert "HTTP 500" in str(e.value) and "disk full" in str(e.value)
-    direct = store_for(own_server)
     assert direct.records() == [f"{EX}record/kept"] and direct.count(f"{EX}record/kept") == 11
     graphs = direct.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
     assert len(graphs) == 1   # type: ignore[arg-type]
@@ -267,9 +267,10 @@ def test_a_store_that_does_not_answer_is_given_up_after_the_remote_timeout(own_s
 
 
 def test_a_store_whose_default_graph_is_not_the_union_is_refused_with_how_to_set_it(tmp_path: Any) -> None:
-    """An Oxigraph server started without --union-default-graph: the records are written (named graphs), but
-    a query over the default graph would find nothing. Queries and stats say why instead of answering
-    nothing; the same records on a server set right answer."""
+    """An Oxigraph server started without --union-default-graph: a query over the default graph would find
+    nothing. Queries and stats say why instead of answering nothing; writes into the empty store (add, a
+    big add, load) are refused the same way before any record is written (they used to be taken, and every
+    later command refused); the same records on a server set right answer."""
     import subprocess
     import sys
     from pathlib import Path
@@ -287,7 +288,23 @@ def test_a_store_whose_default_graph_is_not_the_union_is_refused_with_how_to_set
             rs = store_for(server)
             # an empty store passes; the same store object (a running server's) checks again once written to
             assert rs.query("SELECT * WHERE { ?s ?p ?o }").rows == []  # type: ignore[union-attr]
-            rs.put_records(big_record("plain", 3))
+            if not union:
+                small, big = RemoteStore(server.urls["query"], server.urls["update"]), store_for(server)
+                big.chunk_triples = 2
+                for writer in (small, big):
+                    with pytest.raises(StoreError) as e:
+                        writer.put_records(big_record("plain", 3))
+                    assert "not the union of its named graphs" in str(e.value)
+                    assert writer._graphs() == []   # nothing written, nothing staged left
+                r = subprocess.run([eventkg, "--project", root, "--store", server.urls["query"], "--update-url",
+                                    server.urls["update"], "load"],
+                                   capture_output=True, text=True, timeout=120)
+                assert r.returncode != 0 and "--union-default-graph" in r.stderr, r.stderr
+                assert rs._graphs() == []
+                rs.update("INSERT DATA { GRAPH <https://w3id.org/eventkg/record/plain> { "
+                          + " ".join(f"<urn:s{i}> <urn:p> {i} ." for i in range(4)) + " } }")
+            else:
+                rs.put_records(big_record("plain", 3))
             if union:
                 assert len(rs.query("SELECT * WHERE { ?s ?p ?o }").rows) == 4  # type: ignore[union-attr]
             else:

@@ -407,8 +407,10 @@ class RemoteStore(Store):
 
     def _check_union(self) -> None:
         """Before queries over the default graph, until it has once held: is that graph the union of the named
-        graphs, as eventkg needs? (An empty store is checked again at the next query.) A triple of some named graph that the default graph lacks says no. Queries there would find
-        nothing (or only what the default graph holds of its own), so that is an error, not an empty answer.
+        graphs, as eventkg needs? (An empty store is checked again at the next query, and by a write before it
+        writes: see ``_staged``.) A triple of some named graph that the default graph lacks says no. Queries
+        there would find nothing (or only what the default graph holds of its own), so that is an error, not
+        an empty answer; and so is a write, which would make a store every later command refuses.
         Raises StoreError."""
         if self._union_checked:
             return
@@ -563,7 +565,8 @@ class RemoteStore(Store):
             if there:
                 raise RecordError(f"record <{there[0]}> is already in the store; use --replace to replace it")
         total = sum(len(r) for r in records)
-        if total <= self.chunk_triples:
+        self._check_union()
+        if total <= self.chunk_triples and self._union_checked:
             # One request, one transaction; dropping first also makes it safe to send again.
             drops = [f"DROP SILENT GRAPH {URIRef(n).n3()}" for n in names]
             self._post_update(" ;\n".join(drops + [_insert([(n, r.triples) for n, r in zip(names, records)])]),
@@ -698,6 +701,9 @@ class RemoteStore(Store):
                 clear = [f"DROP SILENT GRAPH <{s}>" for s in names]
                 body = _insert([(s, p.triples) for s, p in zip(names, batch)])
                 self._post_update(" ;\n".join(clear + [body]), what=" while staging")
+            # A store that held nothing could not say whether its default graph is the union of its graphs;
+            # the staged triples can, before any record is written (refused, the store is left as it was)
+            self._check_union()
             self._swap(staged, drop)
         except StoreError as e:
             self._drop_quietly([s for s, _ in staged])
