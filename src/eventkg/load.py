@@ -365,6 +365,11 @@ def declared_twice(source: str, name: str, *, by_this_default_graph: bool) -> Lo
     return LoadError(source, f"record <{name}> is declared twice: {how}")
 
 
+def declared_by_two_files(source: str, name: str, other: str) -> LoadError:
+    """A load whose files name one record twice (``other``: the other file)."""
+    return LoadError(source, f"record <{name}> is declared by more than one file (also by {other})")
+
+
 def graph_named_by_a_blank_node(source: str, graph: ox.BlankNode, base_iri: str = BASE_IRI) -> LoadError:
     return LoadError(source, f"a graph named by a blank node ({graph}): records are graphs named by an IRI "
                              f"({base_iri}record/NAME)")
@@ -395,5 +400,6 @@ def declared_records(triples: Iterable[ox.Triple | ox.Quad]) -> list[str]:
 __all__ = [
     "Record", "syntax_error", "iter_files", "read_context", "parse_quads", "record_iri_for", "records_from_bytes",
     "records_from_file", "scan_record_iri", "declared_records", "default_graph_record", "declared_twice",
+    "declared_by_two_files",
     "graph_named_by_a_blank_node",
 ]

@@ -12,7 +12,8 @@ from rdflib import URIRef
 
 from .errors import LoadError, NotConformingError, RecordNotFound
 from .formats import RdfFormat, format_for_path
-from .load import Record, declared_records, iter_files, records_from_bytes, records_from_file, scan_record_iri
+from .load import (Record, declared_by_two_files, declared_records, iter_files, records_from_bytes, records_from_file,
+                   scan_record_iri)
 from .namespaces import BASE_IRI
 from .store.base import Boolean, Rows, Store
 from .validate import ValidationReport, Validator
@@ -148,10 +149,11 @@ def rebuild(store: Store, paths: Sequence[str | Path], *, ontology: Path | None 
         parsed = [r for r in parsed if r.iri not in skip]
         bulk = [(p, f, g) for p, f, g in bulk if g not in skip]
         parsed.extend(onto)
-    names = [r.iri for r in parsed] + [g for _, _, g in bulk if g]
-    dupes = sorted({n for n in names if names.count(n) > 1})
-    if dupes:
-        raise LoadError(str(paths[0]) if paths else "", f"record <{dupes[0]}> is declared by more than one file")
+    declared: dict[str, str] = {}
+    for name, source in [(r.iri, r.source) for r in parsed] + [(g, p) for p, _, g in bulk if g]:
+        if name in declared:
+            raise declared_by_two_files(source, name, declared[name])
+        declared[name] = source
     if validator is not None:
         report = validator.validate([r for r in parsed if ontology is None or r.source != str(ontology)])
         if not report.conforms:

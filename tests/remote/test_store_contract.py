@@ -14,7 +14,7 @@ from rdflib.namespace import XSD
 
 from eventkg.errors import QueryError, RecordError, RecordNotFound
 from eventkg.formats import rdf_format
-from eventkg.load import records_from_bytes
+from eventkg.load import records_from_bytes, records_from_file
 from eventkg.store import Boolean, Rows, Store, Triples
 
 EX = "http://example.org/t/"
@@ -238,3 +238,28 @@ def test_a_record_made_of_a_default_graph_is_no_other_files_record_and_blank_gra
         any_store.rebuild([(str(blank), rdf_format("trig"), None)])
     assert "a graph named by a blank node" in str(e.value) and str(blank) in str(e.value)
     assert sorted(mine(any_store)) == before
+
+
+def test_a_record_read_apart_that_a_bulk_loaded_file_holds_too_is_refused(any_store: Store, tmp_path: Path) -> None:
+    """A JSON-LD record (parsed, not bulk-loaded) named like a TriG file's default-graph record or named
+    graph: refused on every store, naming both files, nothing written (it was merged into one record)."""
+    from eventkg.errors import LoadError
+
+    any_store.put_records(rec("kept"))
+    before = sorted(mine(any_store))
+    name = "https://w3id.org/eventkg/record/x"
+    default = tmp_path / "default.trig"
+    default.write_text(f'<{name}> a <https://w3id.org/eventkg/ontology#Record> .\n<{EX}a> <{EX}p> "one" .\n',
+                       encoding="utf-8")
+    named = tmp_path / "named.trig"
+    named.write_text(f'<{name}> {{ <{EX}a> <{EX}p> "one" . }}\n', encoding="utf-8")
+    jsonld = tmp_path / "x.jsonld"
+    jsonld.write_text(f'{{"@id": "{name}", "@type": "https://w3id.org/eventkg/ontology#Record", '
+                      f'"{EX}p": "two"}}', encoding="utf-8")
+    parsed = records_from_file(jsonld)
+    for f in (default, named):
+        with pytest.raises(LoadError) as e:
+            any_store.rebuild([(str(f), rdf_format("trig"), None)], extra=parsed)
+        assert f"record <{name}> is declared by more than one file" in str(e.value), f
+        assert str(f) in str(e.value) and str(jsonld) in str(e.value)
+        assert sorted(mine(any_store)) == before

@@ -20,7 +20,7 @@ from rdflib.term import Node
 from .. import terms
 from ..errors import ConfigError, LoadError, QueryError, RecordError, RecordNotFound, StoreError
 from ..formats import RdfFormat
-from ..load import Record, declared_twice, default_graph_record, syntax_error
+from ..load import Record, declared_by_two_files, declared_twice, default_graph_record, syntax_error
 from ..namespaces import BASE_IRI
 from .bind import with_values
 from .base import (Boolean, Progress, QueryResult, Rows, Store, StoreInfo, Triples, has_dataset_clause,
@@ -263,6 +263,7 @@ class EmbeddedStore(Store):
             target = ox.Store(str(new))
         assert target is not None
         made: dict[str, int] = {}   # records made of default graphs: their sizes, to see another file add to one
+        owner: dict[str, str] = {}
         try:
             for path, fmt, graph in files:
                 assert fmt.oxigraph is not None
@@ -276,12 +277,20 @@ class EmbeddedStore(Store):
                         if made_now is not None:
                             made[made_now] = sum(1 for _ in target.quads_for_pattern(None, None, None,
                                                                                  ox.NamedNode(made_now)))
+                    if extra:   # which file holds which graph, to name it in a clash with a parsed record
+                        for graph_name in target.named_graphs():
+                            if isinstance(graph_name, ox.NamedNode):
+                                owner.setdefault(graph_name.value, path)
                 except SyntaxError as e:
                     raise syntax_error(path, e) from e
                 except (OSError, ValueError) as e:
                     raise LoadError(path, str(e)) from e
             for g in sorted(skip):
                 target.clear_graph(ox.NamedNode(g))
+            for r in extra:   # a record parsed apart (JSON-LD, say) that a bulk-loaded file holds too
+                if r.iri not in skip and next(iter(target.quads_for_pattern(None, None, None, ox.NamedNode(r.iri))),
+                                              None) is not None:
+                    raise declared_by_two_files(r.source, r.iri, owner.get(r.iri, "another file"))
             if extra:
                 target.bulk_extend(q for r in extra for q in r.quads())
             target.flush()

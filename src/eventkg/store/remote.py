@@ -45,7 +45,8 @@ from .. import terms
 from ..errors import (ConfigError, LoadError, QueryError, QueryTimeout, ReadOnlyStoreError, RecordError,
                       RecordNotFound, StoreError)
 from ..formats import RdfFormat, rdf_format
-from ..load import Record, declared_twice, graph_named_by_a_blank_node, record_iri_for, syntax_error
+from ..load import (Record, declared_by_two_files, declared_twice, graph_named_by_a_blank_node, record_iri_for,
+                    syntax_error)
 from ..namespaces import BASE_IRI
 from .base import (Boolean, Progress, QueryResult, Rows, Store, StoreInfo, Triples, has_dataset_clause,
                    looks_like_update, query_form, take, take_distinct, tidy_syntax_message)
@@ -587,15 +588,19 @@ class RemoteStore(Store):
         sources = list(files)
         old = self._graphs()   # everything, staging left-overs included: a rebuild replaces it all
         drop = [g for g in old if not is_hidden_graph(g) or g.startswith(STAGING)]
-        runs = ((g, t) for g, t in self._file_triples(sources, progress, base_iri) if g not in skip)
+        parsed = {r.iri: r.source for r in extra if r.iri not in skip}
+        runs = ((g, t) for g, t in self._file_triples(sources, progress, base_iri, parsed) if g not in skip)
         self._staged(self._pieces(runs, extra), drop=drop)
 
     # -- staging ---------------------------------------------------------------------------------------
     def _file_triples(self, sources: list[tuple[str, RdfFormat, str | None]], progress: Progress | None,
-                      base_iri: str = BASE_IRI) -> Iterator[tuple[str | None, list[ox.Triple]]]:
+                      base_iri: str = BASE_IRI, parsed: Mapping[str, str] | None = None
+                      ) -> Iterator[tuple[str | None, list[ox.Triple]]]:
         """(target graph, triples) runs from the files, read as streams; the progress bar advances by the
         bytes read so far. The default graph of a dataset file is gathered and given, at the file's end, as
-        the record ``load.record_iri_for`` names (as the embedded store does)."""
+        the record ``load.record_iri_for`` names (as the embedded store does). ``parsed``: records read
+        apart (name -> file), which no graph of these files may name."""
+        parsed = parsed or {}
         seen: set[str | None] = set()
         made: set[str | None] = set()    # records made of default graphs
         for path, fmt, graph in sources:
@@ -618,6 +623,8 @@ class RemoteStore(Store):
                         target = g.value
                     if target in made:
                         raise declared_twice(path, str(target), by_this_default_graph=False)
+                    if target is not None and target in parsed:
+                        raise declared_by_two_files(parsed[target], target, path)
                     seen.add(target)
                     if target != current or len(run) >= self.chunk_triples:
                         if run:
@@ -636,6 +643,8 @@ class RemoteStore(Store):
                 name = record_iri_for(unnamed, path, base_iri)
                 if name in seen or name in made:
                     raise declared_twice(path, name, by_this_default_graph=True)
+                if name in parsed:
+                    raise declared_by_two_files(parsed[name], name, path)
                 made.add(name)
                 for i in range(0, len(unnamed), self.chunk_triples):
                     yield name, unnamed[i:i + self.chunk_triples]
