@@ -285,13 +285,13 @@ def export_cmd(ctx: click.Context, fmt: str, record: str | None, output: Path | 
 
     def go() -> None:
         if output is None:
-            export_mod.write_export(p.reader, fmt, sys.stdout.buffer, record=rec, context=p.context)
+            export_mod.write_export(p.reader, fmt, sys.stdout.buffer, record=rec, context=p.context, workers=None)
             sys.stdout.buffer.flush()
             return
         tmp = output.with_name(output.name + ".part")
         try:
             with open(tmp, "wb") as fh:
-                export_mod.write_export(p.reader, fmt, fh, record=rec, context=p.context)
+                export_mod.write_export(p.reader, fmt, fh, record=rec, context=p.context, workers=None)
             tmp.replace(output)
         except OSError as e:
             raise ConfigError(f"{output}: cannot write it ({e.strerror or e})") from e

@@ -399,10 +399,11 @@ def record_graph(store: Store, iri: str) -> Graph:
 
 
 def write_export(store: Store, fmt: RdfFormat | str, out: BinaryIO, *, record: str | None = None,
-                 context: dict[str, Any] | None = None, workers: int | None = None) -> None:
+                 context: dict[str, Any] | None = None, workers: int | None = 1) -> None:
     """Write the whole store, or one record, to ``out``. ``workers``: processes that write a big JSON-LD
-    export's records (default: one per core; the bytes are the same). Raises RecordNotFound,
-    UnknownFormatError."""
+    export's records (None: one per core; the bytes are the same). Other processes are spawned, and a
+    spawned process imports the program's main module again: a script calling this with ``workers`` other
+    than 1 needs an ``if __name__ == "__main__":`` guard. Raises RecordNotFound, UnknownFormatError."""
     from .errors import RecordNotFound
 
     f = rdf_format(fmt) if isinstance(fmt, str) else fmt

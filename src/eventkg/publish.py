@@ -109,9 +109,10 @@ def _check_out(project: Project, out: Path, force: bool) -> None:
 
 
 def publish(project: Project, out: Path, base_url: str, *, progress: Callable[[int], None] | None = None,
-            force: bool = False) -> Published:
-    """Write the site into ``out`` (replaced as a whole once everything is written). Raises EventKGError
-    (ConfigError for an ``out`` it must not or cannot write, see ``_check_out``)."""
+            force: bool = False, workers: int | None = 1) -> Published:
+    """Write the site into ``out`` (replaced as a whole once everything is written). ``workers``: as
+    ``export.write_export`` takes it, for the dumps. Raises EventKGError (ConfigError for an ``out`` it must
+    not or cannot write, see ``_check_out``)."""
     from .errors import ConfigError
 
     out = out.resolve()
@@ -125,7 +126,7 @@ def publish(project: Project, out: Path, base_url: str, *, progress: Callable[[i
 
     token = STATIC.set(True)   # pages without the endpoint, search and query pages a static site lacks
     try:
-        return _publish_into(project, out, tmp, base_url, progress)
+        return _publish_into(project, out, tmp, base_url, progress, workers)
     except OSError as e:
         raise ConfigError(f"--out {out}: cannot write the site ({e.strerror or e})") from e
     finally:
@@ -133,7 +134,7 @@ def publish(project: Project, out: Path, base_url: str, *, progress: Callable[[i
 
 
 def _publish_into(project: Project, out: Path, tmp: Path, base_url: str,
-                  progress: Callable[[int], None] | None) -> Published:
+                  progress: Callable[[int], None] | None, workers: int | None = 1) -> Published:
     from .export import write_export
     from .server import pages
     from .server.conneg import DOC_VARIANTS, Site
@@ -175,7 +176,7 @@ def _publish_into(project: Project, out: Path, tmp: Path, base_url: str,
             target = tmp / "dumps" / name
             target.parent.mkdir(parents=True, exist_ok=True)
             with open(target, "wb") as fh:
-                write_export(project.store, rdf_format(fmt_name), fh, context=ctx)
+                write_export(project.store, rdf_format(fmt_name), fh, context=ctx, workers=workers)
             result.files += 1
         static = Path(pages.__file__).parent / "static"
         if static.is_dir():
@@ -366,7 +367,7 @@ def publish_command(ctx: click.Context, out: Path, base_url: str | None, force: 
     project = _project(ctx)
     try:
         project.reader   # it only reads: beside a running server, the store is opened read-only
-        res = publish(project, out, base_url or project.settings.base_iri, force=force)
+        res = publish(project, out, base_url or project.settings.base_iri, force=force, workers=None)
     except EventKGError as e:
         raise CLIError(e) from e
     click.echo(f"Published {res.resources} documents ({res.files} files) to {res.out}; "

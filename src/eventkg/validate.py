@@ -14,11 +14,13 @@ the workshop record, hours for 1M triples), Oxigraph in milliseconds.
 
 from __future__ import annotations
 
+import hashlib
 import io
 import json
 import re
 import threading
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -142,8 +144,7 @@ class ValidationResult:
     line: int | None = None     # the line of that file where it is first named
     focus_node_iri: str | None = None   # the focus node in full (an IRI; None for a blank node), for machines
     value_iri: str | None = None        # the value in full, where it is an IRI
-    # the stored record holding the focus node (else the value), where that node is another record's: one a
-    # replacement affects
+    # the stored record holding the focus node, where that is another record's node (one a replacement affects)
     record: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
@@ -342,6 +343,61 @@ def _warn_ill_typed(report: Graph, records: Sequence[Record], conv: Any) -> None
                 report.add((top, SH.result, res))
 
 
+def _result_key(r: "ValidationResult") -> tuple[Any, ...]:
+    """What tells a result apart from another, wherever it was found."""
+    return (r.focus_node, r.path, r.value, r.severity, r.shape, r.constraint, r.message)
+
+
+def _value_key(t: Any) -> Any:
+    """What a term is compared by when looking for changes: a literal by its value (numbers as numbers,
+    dates as instants, a language tag in any case), anything else by itself."""
+    if not isinstance(t, Literal):
+        return t
+    v = t.value
+    if v is None or getattr(t, "ill_typed", False):
+        return ("text", str(t), t.datatype, (t.language or "").lower())
+    if isinstance(v, bool):
+        return ("boolean", v)
+    if isinstance(v, (int, float, Decimal)):
+        try:
+            return ("number", Decimal(repr(v) if isinstance(v, float) else v).normalize())
+        except (ArithmeticError, ValueError):   # NaN and the infinities, as written
+            return ("number", str(v))
+    try:
+        hash(v)
+    except TypeError:
+        return ("text", str(t), t.datatype, (t.language or "").lower())
+    return (type(v).__name__, v, (t.language or "").lower())
+
+
+def _comparable_lines(triples: Iterable[ox.Triple]) -> set[str]:
+    """N-Triples lines of the triples, each blank node labelled by a hash of what it says (its properties and
+    their values, blank ones by their own hashes): the same statements give the same lines, whatever labels
+    the store or a parser gave the blank nodes."""
+    triples = list(triples)
+    about: dict[ox.BlankNode, list[ox.Triple]] = {}
+    for t in triples:
+        if isinstance(t.subject, ox.BlankNode):
+            about.setdefault(t.subject, []).append(t)
+    labels: dict[ox.BlankNode, str] = {}
+
+    def label(b: ox.BlankNode, path: frozenset[ox.BlankNode]) -> str:
+        if b in labels:
+            return labels[b]
+        if b in path:   # a cycle of blank nodes: told apart by what they say outside it
+            return "_:cycle"
+        inner = path | {b}
+        said = sorted(f"{t.predicate} {label(t.object, inner) if isinstance(t.object, ox.BlankNode) else t.object}"
+                      for t in about.get(b, ()))
+        out = labels[b] = "_:h" + hashlib.sha1("\n".join(said).encode("utf-8")).hexdigest()[:20]
+        return out
+
+    def term(x: Any) -> str:
+        return label(x, frozenset()) if isinstance(x, ox.BlankNode) else str(x)
+
+    return {f"{term(t.subject)} {t.predicate} {term(t.object)} ." for t in triples}
+
+
 def _same_value(a: Node, b: Node | None) -> bool:
     """The same term, or literals of the same value (``"19"^^xsd:integer`` and ``"19"^^xsd:nonNegativeInteger``)."""
     if a == b:
@@ -522,8 +578,29 @@ class Validator:
             conforms = conforms and ok
             _merge_report(report_graph, more, conforms)
         _warn_ill_typed(report_graph, records, conv)
-        results = self._results(report_graph, origin, stated_by, affected)
+        # A replacement is refused for what it breaks, not for what the nodes of other records it affects
+        # already failed (stored records that predate a change of the shapes, or were loaded unchecked).
+        already = self._already(affected, store) if affected and store is not None else set()
+        results = self._results(report_graph, origin, stated_by, affected, drop=already)
+        if already and not conforms and not any(r.severity == "Violation" for r in results):
+            conforms = True
+            report_graph.set((report_graph.value(None, RDF.type, SH.ValidationReport), SH.conforms,  # type: ignore[arg-type]
+                              Literal(True)))
         return ValidationReport(conforms, results, report_graph, len(focus) + len(cited))
+
+    def _already(self, affected: dict[URIRef, str], store: Store) -> set[tuple[Any, ...]]:
+        """The results the ``affected`` nodes of other records have in the store as it is (before a
+        replacement), as ``_result_key`` gives them."""
+        data = _DataGraph()
+        data.add_graph(self.ontology)
+        context = self.context([], store, also=[str(x) for x in affected])
+        data.add_graph(context)
+        stated_by: dict[tuple[Node, Node], list[Node]] = {}
+        for s_, p_, o_ in context:
+            if s_ in affected:
+                stated_by.setdefault((p_, o_), []).append(s_)
+        _, report = self._run(data, sorted(set(affected) | set(self.target_nodes), key=str))
+        return {_result_key(r) for r in self._results(report, {}, stated_by, affected) if r.record is not None}
 
     @staticmethod
     def affected(records: Sequence[Record], store: Store) -> dict[URIRef, str]:
@@ -538,48 +615,52 @@ class Validator:
         - a node of another record that a dropped triple pointed to (a fact that loses its assertion).
 
         A node counts as changed when the new versions of the records state of it a triple their stored
-        versions did not, or the other way round (literals compared by value). Blank nodes of other records
-        are not reached: the store cannot name them to a later query."""
+        versions did not, or the other way round: literals compared by value, blank nodes by what they say
+        (so a record restated, in another syntax or form, changes nothing). Blank nodes of other records are
+        not reached: the store cannot name them to a later query."""
         from .formats import rdf_format
 
-        def lines(data: bytes) -> set[bytes]:   # statements about IRIs
-            return {ln for ln in data.split(b"\n") if ln.startswith(b"<")}
-
-        now = lines(ox.serialize([t for r in records for t in r.triples], format=ox.RdfFormat.N_TRIPLES) or b"")
-        was: set[bytes] = set()
+        now = _comparable_lines(t for r in records for t in r.triples)
+        was: set[str] = set()
         for r in records:
             if not store.has_record(r.iri):   # a replacement may add a record too
                 continue
             buf = io.BytesIO()
             store.dump(buf, rdf_format("nt"), graph=r.iri)
-            was |= lines(buf.getvalue())
+            was |= _comparable_lines(ox.parse(buf.getvalue(), format=ox.RdfFormat.N_TRIPLES))
         # Lines that differ are compared as terms: the store may give a literal back in another form of the
         # same value ("19"^^xsd:nonNegativeInteger as "19"^^xsd:integer), or a remote store spell it otherwise.
         conv = terms.memo_to_rdflib()
 
-        def by_subject_property(data: set[bytes]) -> dict[tuple[Any, Any], set[Any]]:
-            out: dict[tuple[Any, Any], set[Any]] = {}
-            for q in ox.parse(b"\n".join(data), format=ox.RdfFormat.N_TRIPLES):
-                out.setdefault((conv(q.subject), conv(q.predicate)), set()).add(conv(q.object))
+        def by_subject_property(data: set[str]) -> dict[tuple[Any, Any], tuple[set[Any], set[Any]]]:
+            """(subject, property) -> (the objects, their values' keys)"""
+            out: dict[tuple[Any, Any], tuple[set[Any], set[Any]]] = {}
+            for q in ox.parse("\n".join(data).encode("utf-8"), format=ox.RdfFormat.N_TRIPLES):
+                o = conv(q.object)
+                objects, keys = out.setdefault((conv(q.subject), conv(q.predicate)), (set(), set()))
+                objects.add(o)
+                keys.add(_value_key(o))
             return out
 
         gone, added = by_subject_property(was - now), by_subject_property(now - was)
+        nothing: tuple[set[Any], set[Any]] = (set(), set())
 
-        def kept(o: Any, others: set[Any]) -> bool:
-            return o in others or (isinstance(o, Literal) and any(_same_value(o, v) for v in others))
+        def kept(o: Any, others: tuple[set[Any], set[Any]]) -> bool:
+            return o in others[0] or _value_key(o) in others[1]
 
         changed: set[str] = set()
         dropped_objects: set[str] = set()
-        for (s_, p_), values in gone.items():
+        for (s_, p_), (values, _) in gone.items():
             for o_ in values:
-                if not kept(o_, added.get((s_, p_), set())):
-                    changed.add(str(s_))
+                if not kept(o_, added.get((s_, p_), nothing)):
+                    if isinstance(s_, URIRef):
+                        changed.add(str(s_))
                     if isinstance(o_, URIRef):
                         dropped_objects.add(str(o_))
-        for (s_, p_), values in added.items():
-            if any(not kept(o_, gone.get((s_, p_), set())) for o_ in values):
+        for (s_, p_), (values, _) in added.items():
+            if isinstance(s_, URIRef) and any(not kept(o_, gone.get((s_, p_), nothing)) for o_ in values):
                 changed.add(str(s_))
-        if not changed:
+        if not changed and not dropped_objects:
             return {}
         skip = sorted({r.iri for r in records} | set(store.hidden_graphs()))
         keep = f"FILTER (?g NOT IN ({', '.join(URIRef(g).n3() for g in skip)}))"
@@ -609,11 +690,14 @@ class Validator:
 
     def _results(self, g: Graph, origin: dict[Node, str],
                  stated_by: dict[tuple[Node, Node], list[Node]] | None = None,
-                 affected: dict[URIRef, str] | None = None) -> list[ValidationResult]:
+                 affected: dict[URIRef, str] | None = None,
+                 drop: set[tuple[Any, ...]] | None = None) -> list[ValidationResult]:
+        """The report's results, as values; those of another record's node whose key is in ``drop`` are taken
+        out of the report too."""
         affected = affected or {}
         out = []
         lines = _LineFinder()
-        for res in g.subjects(RDF.type, SH.ValidationResult):
+        for res in list(g.subjects(RDF.type, SH.ValidationResult)):
             focus = g.value(res, SH.focusNode)
             value = g.value(res, SH.value)
             path = g.value(res, SH.resultPath)
@@ -627,7 +711,7 @@ class Validator:
             # A stored document's quote check names the record's evidence at fault as its value.
             node = focus if focus in origin else value
             src = origin.get(node) if node is not None else None
-            out.append(ValidationResult(
+            result = ValidationResult(
                 focus_node=_short(focus) or "?",
                 path=_path_text(g, path),
                 value=_short(value),
@@ -639,8 +723,13 @@ class Validator:
                 line=lines.find(src, node) if src else None,
                 focus_node_iri=str(focus) if isinstance(focus, URIRef) else None,
                 value_iri=str(value) if isinstance(value, URIRef) else None,
-                record=next((affected[x] for x in (focus, value) if isinstance(x, URIRef) and x in affected), None),
-            ))
+                record=affected.get(focus) if isinstance(focus, URIRef) else None,
+            )
+            if drop and result.record is not None and _result_key(result) in drop:
+                g.remove((res, None, None))
+                g.remove((None, SH.result, res))
+                continue
+            out.append(result)
         order = {"Violation": 0, "Warning": 1, "Info": 2}
         out.sort(key=lambda r: (order.get(r.severity, 3), r.source or "", r.line or 0, r.focus_node, r.path or "",
                                 r.message, r.value or "", r.shape or "", r.constraint or ""))

@@ -291,10 +291,13 @@ def test_a_store_whose_default_graph_is_not_the_union_is_refused_with_how_to_set
             if not union:
                 small, big = RemoteStore(server.urls["query"], server.urls["update"]), store_for(server)
                 big.chunk_triples = 2
-                for writer in (small, big):
+                blank = records_from_bytes(b"_:a <http://example.org/f/p> _:b .", rdf_format("nt"), "blank.nt")
+                for writer, records in ((small, big_record("plain", 3)), (big, big_record("plain", 3)),
+                                        (small, blank)):
                     with pytest.raises(StoreError) as e:
-                        writer.put_records(big_record("plain", 3))
+                        writer.put_records(records)
                     assert "not the union of its named graphs" in str(e.value)
+                    assert "staging" not in str(e.value)   # a graph the user never sees
                     assert writer._graphs() == []   # nothing written, nothing staged left
                 r = subprocess.run([eventkg, "--project", root, "--store", server.urls["query"], "--update-url",
                                     server.urls["update"], "load"],

@@ -449,7 +449,7 @@ async def dump(request: Request) -> Response:
 
             tmp = target.with_suffix(".part")
             with open(tmp, "wb") as fh:
-                write_export(st.project.store, fmt, fh, context=pages._context(st.project))
+                write_export(st.project.store, fmt, fh, context=pages._context(st.project), workers=None)
             written = _store_written(st)
             if written is not None:   # Last-Modified: when the store was written, the same in every process
                 os.utime(tmp, (written, written))

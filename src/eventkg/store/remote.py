@@ -416,19 +416,26 @@ class RemoteStore(Store):
         if self._union_checked:
             return
         self._union_checked = True   # for the two queries below
-        sample = self.query("SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } FILTER (!isBlank(?s) && !isBlank(?o)) }"
-                            " LIMIT 1")
-        assert isinstance(sample, Rows)
-        if not sample.rows:
+        rows: list[Any] = []
+        for keep in ("FILTER (!isBlank(?s) && !isBlank(?o))", ""):   # a triple of blank nodes, if it is all
+            sample = self.query(f"SELECT ?g ?s ?p ?o WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {keep} }} LIMIT 1")
+            assert isinstance(sample, Rows)
+            rows = list(sample.rows)
+            if rows:
+                break
+        if not rows:
             self._union_checked = False   # nothing to check yet: checked again once there is
             return
-        g, *spo = sample.rows[0]
-        found = self.query("ASK { " + " ".join(terms.n3(t) for t in spo) + " }")
+        g, *spo = rows[0]
+        # a blank node of a result names no node of the store: asked as a variable
+        pattern = " ".join(f"?b{i}" if isinstance(t, BNode) else terms.n3(t) for i, t in enumerate(spo))
+        found = self.query("ASK { " + pattern + " }")
         if not (isinstance(found, Boolean) and found.value):
             self._union_checked = False   # asked again next time, once the store is set right
+            which = "a triple being written" if is_hidden_graph(str(g)) else f"a triple of <{g}>"
             raise StoreError(
                 f"{mask_url(self.query_url)}: the store's default graph is not the union of its named graphs "
-                f"(a triple of <{g}> is not in it). eventkg keeps each record in a named graph and queries their "
+                f"({which} is not in it). eventkg keeps each record in a named graph and queries their "
                 "union as the default graph, so queries here would not see the records. Set the store to query "
                 "the union by default (Oxigraph server: `oxigraph serve --union-default-graph`; Fuseki: "
                 "`tdb2:unionDefaultGraph true`; see docs/remote.md)")
