@@ -358,6 +358,27 @@ def scan_record_iri(path: Path, fmt: RdfFormat, base_iri: str = BASE_IRI) -> str
     return _fallback_iri(path.name, base_iri)
 
 
+def dataset_graph_names(path: Path | str, fmt: RdfFormat) -> set[str]:
+    """The IRIs that name graphs in a TriG or N-Quads file, read as a stream (nothing is kept but the names).
+    Raises LoadError on a syntax error."""
+    assert fmt.oxigraph is not None
+    names: set[str] = set()
+    try:
+        with open(path, "rb") as f:
+            if f.read(len(codecs.BOM_UTF8)) != codecs.BOM_UTF8:
+                f.seek(0)
+            last = None
+            for q in ox.parse(f, format=fmt.oxigraph, lenient=True):
+                g = q.graph_name   # type: ignore[union-attr]
+                if g is not last:   # runs of one graph: one set insertion per run
+                    last = g
+                    if isinstance(g, ox.NamedNode):
+                        names.add(g.value)
+    except SyntaxError as e:
+        raise syntax_error(str(path), e) from e
+    return names
+
+
 def declared_twice(source: str, name: str, *, by_this_default_graph: bool) -> LoadError:
     """A load naming one record twice, once by a dataset file's default graph (``default_graph_record``)."""
     how = ("by this file's default graph and by another graph of this file or of one read before it"
@@ -400,6 +421,6 @@ def declared_records(triples: Iterable[ox.Triple | ox.Quad]) -> list[str]:
 __all__ = [
     "Record", "syntax_error", "iter_files", "read_context", "parse_quads", "record_iri_for", "records_from_bytes",
     "records_from_file", "scan_record_iri", "declared_records", "default_graph_record", "declared_twice",
-    "declared_by_two_files",
+    "declared_by_two_files", "dataset_graph_names",
     "graph_named_by_a_blank_node",
 ]

@@ -12,8 +12,8 @@ from rdflib import URIRef
 
 from .errors import LoadError, NotConformingError, RecordNotFound
 from .formats import RdfFormat, format_for_path
-from .load import (Record, declared_by_two_files, declared_records, iter_files, records_from_bytes, records_from_file,
-                   scan_record_iri)
+from .load import (Record, dataset_graph_names, declared_by_two_files, declared_records, iter_files,
+                   records_from_bytes, records_from_file, scan_record_iri)
 from .namespaces import BASE_IRI
 from .store.base import Boolean, Rows, Store
 from .validate import ValidationReport, Validator
@@ -149,9 +149,15 @@ def rebuild(store: Store, paths: Sequence[str | Path], *, ontology: Path | None 
         parsed = [r for r in parsed if r.iri not in skip]
         bulk = [(p, f, g) for p, f, g in bulk if g not in skip]
         parsed.extend(onto)
+    # A record two files declare is refused, not merged. The graphs of a TriG or N-Quads file are read
+    # from it first where another file could clash with them (a load of one dataset file reads it once).
     declared: dict[str, str] = {}
-    for name, source in [(r.iri, r.source) for r in parsed] + [(g, p) for p, _, g in bulk if g]:
-        if name in declared:
+    named = [(r.iri, r.source) for r in parsed if r.iri not in skip] + [(g, p) for p, _, g in bulk if g]
+    datasets = [(p, f) for p, f, g in bulk if g is None]
+    if datasets and len(datasets) + len(named) > 1:
+        named += [(g, p) for p, f in datasets for g in sorted(dataset_graph_names(p, f)) if g not in skip]
+    for name, source in named:
+        if name in declared and declared[name] != source:
             raise declared_by_two_files(source, name, declared[name])
         declared[name] = source
     if validator is not None:

@@ -263,3 +263,32 @@ def test_a_record_read_apart_that_a_bulk_loaded_file_holds_too_is_refused(any_st
         assert f"record <{name}> is declared by more than one file" in str(e.value), f
         assert str(f) in str(e.value) and str(jsonld) in str(e.value)
         assert sorted(mine(any_store)) == before
+
+
+def test_load_refuses_a_record_two_files_hold_naming_both(any_store: Store, tmp_path: Path) -> None:
+    """`load` (records.rebuild): two TriG files holding one named graph, or a Turtle file's record held by a
+    TriG file too, are refused naming both files, the store left as it was (a plain load merged them; a
+    load with --validate refused them). One TriG file whose records the others do not hold loads."""
+    from eventkg.errors import LoadError
+    from eventkg.records import rebuild
+
+    any_store.put_records(rec("kept"))
+    before = sorted(mine(any_store))
+    name = "https://w3id.org/eventkg/record/x"
+    one, two = tmp_path / "one.trig", tmp_path / "two.trig"
+    one.write_text(f'<{name}> {{ <{name}> a <https://w3id.org/eventkg/ontology#Record> . '
+                   f'<{EX}a> <{EX}p> "one" . }}\n', encoding="utf-8")
+    two.write_text(f'<{name}> {{ <{EX}a> <{EX}p> "two" . }}\n', encoding="utf-8")
+    ttl = tmp_path / "x.ttl"
+    ttl.write_text(f'<{name}> a <https://w3id.org/eventkg/ontology#Record> .\n<{EX}c> <{EX}p> "three" .\n',
+                   encoding="utf-8")
+    for paths in ([one, two], [ttl, one], [one, ttl]):
+        with pytest.raises(LoadError) as e:
+            rebuild(any_store, paths)
+        assert f"record <{name}> is declared by more than one file" in str(e.value), paths
+        assert all(str(p) in str(e.value) for p in paths), (paths, str(e.value))
+        assert sorted(mine(any_store)) == before
+    other = tmp_path / "other.trig"
+    other.write_text(f'<{EX}record/other> {{ <{EX}b> <{EX}p> "four" . }}\n', encoding="utf-8")
+    rebuild(any_store, [one, other])
+    assert sorted(any_store.records()) == sorted([name, f"{EX}record/other"])   # a load replaces all

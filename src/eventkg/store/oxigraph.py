@@ -20,7 +20,8 @@ from rdflib.term import Node
 from .. import terms
 from ..errors import ConfigError, LoadError, QueryError, RecordError, RecordNotFound, StoreError
 from ..formats import RdfFormat
-from ..load import Record, declared_by_two_files, declared_twice, default_graph_record, syntax_error
+from ..load import (Record, dataset_graph_names, declared_by_two_files, declared_twice, default_graph_record,
+                    syntax_error)
 from ..namespaces import BASE_IRI
 from .bind import with_values
 from .base import (Boolean, Progress, QueryResult, Rows, Store, StoreInfo, Triples, has_dataset_clause,
@@ -57,6 +58,16 @@ def _open_read_only(path: Path, where: str = "") -> ox.Store:
         return ox.Store.read_only(str(path))
     except OSError as e:
         raise ConfigError(f"store {path}: cannot open it read-only{where}: {e}") from e
+
+
+def _holding(files: Sequence[tuple[str, RdfFormat, str | None]], name: str, made_by: dict[str, str]) -> str:
+    """The file of a load that holds the graph ``name`` (read again: only when a load is refused for it)."""
+    if name in made_by:
+        return made_by[name]
+    for path, fmt, graph in files:
+        if graph == name or (graph is None and name in dataset_graph_names(path, fmt)):
+            return path
+    return "another file of this load"
 
 
 class EmbeddedStore(Store):
@@ -263,7 +274,8 @@ class EmbeddedStore(Store):
             target = ox.Store(str(new))
         assert target is not None
         made: dict[str, int] = {}   # records made of default graphs: their sizes, to see another file add to one
-        owner: dict[str, str] = {}
+        made_by: dict[str, str] = {}
+        files = list(files)
         try:
             for path, fmt, graph in files:
                 assert fmt.oxigraph is not None
@@ -275,12 +287,9 @@ class EmbeddedStore(Store):
                     if graph is None:
                         made_now = default_graph_record(target, path, base_iri)
                         if made_now is not None:
+                            made_by[made_now] = path
                             made[made_now] = sum(1 for _ in target.quads_for_pattern(None, None, None,
                                                                                  ox.NamedNode(made_now)))
-                    if extra:   # which file holds which graph, to name it in a clash with a parsed record
-                        for graph_name in target.named_graphs():
-                            if isinstance(graph_name, ox.NamedNode):
-                                owner.setdefault(graph_name.value, path)
                 except SyntaxError as e:
                     raise syntax_error(path, e) from e
                 except (OSError, ValueError) as e:
@@ -290,7 +299,7 @@ class EmbeddedStore(Store):
             for r in extra:   # a record parsed apart (JSON-LD, say) that a bulk-loaded file holds too
                 if r.iri not in skip and next(iter(target.quads_for_pattern(None, None, None, ox.NamedNode(r.iri))),
                                               None) is not None:
-                    raise declared_by_two_files(r.source, r.iri, owner.get(r.iri, "another file"))
+                    raise declared_by_two_files(r.source, r.iri, _holding(files, r.iri, made_by))
             if extra:
                 target.bulk_extend(q for r in extra for q in r.quads())
             target.flush()

@@ -596,18 +596,20 @@ class RemoteStore(Store):
         old = self._graphs()   # everything, staging left-overs included: a rebuild replaces it all
         drop = [g for g in old if not is_hidden_graph(g) or g.startswith(STAGING)]
         parsed = {r.iri: r.source for r in extra if r.iri not in skip}
-        runs = ((g, t) for g, t in self._file_triples(sources, progress, base_iri, parsed) if g not in skip)
+        runs = ((g, t) for g, t in self._file_triples(sources, progress, base_iri, parsed, skip) if g not in skip)
         self._staged(self._pieces(runs, extra), drop=drop)
 
     # -- staging ---------------------------------------------------------------------------------------
     def _file_triples(self, sources: list[tuple[str, RdfFormat, str | None]], progress: Progress | None,
-                      base_iri: str = BASE_IRI, parsed: Mapping[str, str] | None = None
-                      ) -> Iterator[tuple[str | None, list[ox.Triple]]]:
+                      base_iri: str = BASE_IRI, parsed: Mapping[str, str] | None = None,
+                      skip: frozenset[str] = frozenset()) -> Iterator[tuple[str | None, list[ox.Triple]]]:
         """(target graph, triples) runs from the files, read as streams; the progress bar advances by the
         bytes read so far. The default graph of a dataset file is gathered and given, at the file's end, as
         the record ``load.record_iri_for`` names (as the embedded store does). ``parsed``: records read
-        apart (name -> file), which no graph of these files may name."""
+        apart (name -> file), which no graph of these files may name; nor may two of the files name one
+        graph (but those in ``skip``)."""
         parsed = parsed or {}
+        owner: dict[str, str] = {}
         seen: set[str | None] = set()
         made: set[str | None] = set()    # records made of default graphs
         for path, fmt, graph in sources:
@@ -632,6 +634,8 @@ class RemoteStore(Store):
                         raise declared_twice(path, str(target), by_this_default_graph=False)
                     if target is not None and target in parsed:
                         raise declared_by_two_files(parsed[target], target, path)
+                    if target is not None and target not in skip and owner.setdefault(target, path) != path:
+                        raise declared_by_two_files(path, target, owner[target])
                     seen.add(target)
                     if target != current or len(run) >= self.chunk_triples:
                         if run:
@@ -653,6 +657,7 @@ class RemoteStore(Store):
                 if name in parsed:
                     raise declared_by_two_files(parsed[name], name, path)
                 made.add(name)
+                owner[name] = path
                 for i in range(0, len(unnamed), self.chunk_triples):
                     yield name, unnamed[i:i + self.chunk_triples]
             counter.finish()
