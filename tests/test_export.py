@@ -184,3 +184,29 @@ def test_a_big_json_ld_export_written_by_several_processes_is_the_same_bytes(
     expected = store_dataset(store)
     for name in store.records():
         assert isomorphic(back.graph(URIRef(name)), expected.graph(URIRef(name))), name
+
+
+def test_a_long_chain_of_nodes_referenced_once_is_written_as_json_ld() -> None:
+    """Each node of a chain is referenced once, so each would nest in the one before: 1,200 levels made
+    the writer (and any JSON-LD reader) run out of recursion. Nesting stops at a fixed depth; the chain goes
+    on from nodes at the top, the same graph, the same bytes each time."""
+    import json
+
+    from eventkg.export import NEST_DEPTH, jsonld_from_graph, load_context
+
+    g = Graph()
+    for i in range(1200):
+        g.add((URIRef(f"https://example.org/n{i}"), URIRef(SCHEMA + "about"), URIRef(f"https://example.org/n{i + 1}")))
+    g.add((URIRef("https://example.org/n1200"), URIRef(SCHEMA + "name"), Literal("end")))
+    out = jsonld_from_graph(g, load_context())
+    assert out == jsonld_from_graph(g, load_context())
+    assert isomorphic(Graph().parse(data=out, format="json-ld"), g)
+
+    def depth(v: object) -> int:
+        if isinstance(v, dict):
+            return 1 + max((depth(x) for x in v.values()), default=0)
+        if isinstance(v, list):
+            return max((depth(x) for x in v), default=0)
+        return 0
+
+    assert max(depth(n) for n in json.loads(out)["@graph"]) <= 2 * NEST_DEPTH + 2

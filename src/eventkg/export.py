@@ -213,9 +213,13 @@ def _sorted_json(value: Any, ordered: bool = False) -> Any:
     return value
 
 
+NEST_DEPTH = 50   # nodes nested deeper than this stay at the top (JSON-LD processors recurse per level)
+
+
 def _nest(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Expanded JSON-LD node objects -> the same graph with each node that is referenced exactly once (and
-    is not part of a cycle of such references) embedded where it is referenced."""
+    is not part of a cycle of such references) embedded where it is referenced, at most ``NEST_DEPTH``
+    levels deep: a longer chain of such nodes goes on from a node at the top."""
     by_id = {n["@id"]: n for n in nodes if "@id" in n}
     refs: dict[str, int] = {}
 
@@ -237,7 +241,8 @@ def _nest(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     def embed(v: Any, path: frozenset[str]) -> Any:
         if isinstance(v, dict):
             i = str(v.get("@id", ""))
-            if set(v) == {"@id"} and i in by_id and refs.get(i) == 1 and i not in path:
+            if (set(v) == {"@id"} and i in by_id and refs.get(i) == 1 and i not in path and i not in embedded
+                    and len(path) < NEST_DEPTH):
                 embedded.add(i)
                 return embed(by_id[i], path | {i})
             return {k: (x if k in ("@id", "@type") else embed(x, path)) for k, x in v.items()}
@@ -247,9 +252,11 @@ def _nest(nodes: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
     roots = [n for n in nodes if refs.get(n.get("@id", ""), 0) != 1]
     out = [embed(n, frozenset({n.get("@id", "")})) for n in roots]
-    # Nodes reachable only through a cycle of single references stay at the top.
-    out += [embed(n, frozenset({n["@id"]})) for n in nodes
-            if refs.get(n.get("@id", ""), 0) == 1 and n["@id"] not in embedded]
+    # Nodes reachable only through a cycle of single references, or too deep, stay at the top, in order.
+    for n in nodes:
+        if refs.get(n.get("@id", ""), 0) == 1 and n["@id"] not in embedded:
+            embedded.add(n["@id"])
+            out.append(embed(n, frozenset({n["@id"]})))
     return out
 
 
