@@ -382,3 +382,64 @@ def test_a_result_on_a_node_of_the_new_version_names_no_other_record(store: Stor
 
 
 SH_CONFORMS, SH_RESULT, RDF_TYPE = SH.conforms, SH.ValidationResult, RDF.type
+
+
+def test_a_record_with_a_long_list_is_replaced(store: Store, validator: Validator) -> None:
+    """An RDF list is a chain of blank nodes: labelling them for the comparison recursed once per item and
+    crashed at about 500 items."""
+    items = " ".join(f'"k{i}"@en' for i in range(1500))
+    text = ("<https://w3id.org/eventkg/record/kw> a <https://w3id.org/eventkg/ontology#Record> .\n"
+            f"<https://w3id.org/eventkg/id/concept/kw> <https://schema.org/keywords> ( {items} ) .\n")
+    add(store, parse(text.encode()), validator)
+    assert Validator.affected(parse(text.encode()), store) == {}
+    assert add(store, parse(text.encode()), validator, replace=True).report.conforms
+
+
+@pytest.mark.parametrize("old,new", [
+    ("100000000000000000000000000000", "100000000000000000000000000001"),   # beyond 28 digits
+    ("7", '"7.0"^^<http://www.w3.org/2001/XMLSchema#double>'),             # the same number, another type
+    ("7", '"7"^^<http://www.w3.org/2001/XMLSchema#decimal>'),
+    ('"a"', '"a"^^<http://www.w3.org/2001/XMLSchema#anyURI>'),
+    ('"a"@en', '"a"@fr'),
+])
+def test_a_value_changed_in_a_way_shapes_tell_apart_is_a_change(store: Store, old: str, new: str) -> None:
+    """sh:datatype, sh:in, sh:hasValue and the comparisons tell these apart, so the records relying on the
+    node are checked again (a number past 28 digits, or of another datatype, counted as unchanged)."""
+    from rdflib import URIRef
+
+    def orgs(value: str) -> list:
+        return parse(("<https://w3id.org/eventkg/record/orgs> a <https://w3id.org/eventkg/ontology#Record> .\n"
+                      f"<{X}> a <https://schema.org/Organization> ; <https://schema.org/name> {value} .\n").encode())
+
+    store.put_records(orgs(old))
+    store.put_records(parse(record("b", organizer=X)))
+    assert Validator.affected(orgs(old), store) == {}
+    assert Validator.affected(orgs(new), store) == {URIRef("https://w3id.org/eventkg/id/event/b"): B}
+
+
+def test_a_whole_graph_finding_another_record_already_had_does_not_stop_a_replacement(store: Store) -> None:
+    """A whole-graph check (on a target node, no result path) that finds an orphan assertion of record b
+    before and after a rename of b's organiser: not reported, the rename taken. A new finding is."""
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    shapes = f"""@prefix sh: <http://www.w3.org/ns/shacl#> .
+    <urn:shape:event> a sh:NodeShape ; sh:targetClass <https://schema.org/Event> ;
+      sh:property [ sh:path <https://schema.org/organizer> ; sh:class <https://schema.org/Organization> ] .
+    <urn:shape:whole> a sh:NodeShape ; sh:targetNode <urn:whole> ; sh:sparql [
+      sh:message "The assertion states a triple the graph does not hold." ;
+      sh:select \"\"\"SELECT $this ?value WHERE {{ ?value <{rdf}subject> ?s ; <{rdf}predicate> ?p ; <{rdf}object> ?o .
+                         FILTER NOT EXISTS {{ ?s ?p ?o }} }}\"\"\" ] ."""
+    validator = Validator(Graph().parse(data=shapes, format="turtle"), Graph())
+    store.put_records(parse(ORG_WITH_ADDRESS.format(name="X", employees=7).encode()))
+    orphan = (f"<https://w3id.org/eventkg/id/claim/1> <{rdf}subject> <https://w3id.org/eventkg/id/event/b> ; "
+              f'<{rdf}predicate> <https://schema.org/name> ; <{rdf}object> "never stated" .\n')
+    store.put_records(parse(record("b", organizer=X, extra=orphan)))
+    res = add(store, parse(ORG_WITH_ADDRESS.format(name="X Org", employees=7).encode()), validator, replace=True)
+    assert res.report.conforms and res.report.results == [], res.report.text()
+    # b also asserts the organisation's name as it now is: renaming it back leaves that assertion stating
+    # what the graph no longer holds, a finding of this replacement
+    named = (f"<https://w3id.org/eventkg/id/claim/2> <{rdf}subject> <{X}> ; "
+             f'<{rdf}predicate> <https://schema.org/name> ; <{rdf}object> "X Org"@en .\n')
+    store.put_records(parse(record("b", organizer=X, extra=orphan + named)), replace=True)
+    with pytest.raises(NotConformingError) as e:
+        add(store, parse(ORG_WITH_ADDRESS.format(name="X", employees=7).encode()), validator, replace=True)
+    assert [v.value for v in e.value.report.violations] == ["id:claim/2"], e.value.report.text()

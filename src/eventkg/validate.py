@@ -21,8 +21,9 @@ import re
 import threading
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 import pyoxigraph as ox
 from pyshacl import Validator as _ShaclValidator
@@ -348,52 +349,77 @@ def _result_key(r: "ValidationResult") -> tuple[Any, ...]:
     return (r.focus_node, r.path, r.value, r.severity, r.shape, r.constraint, r.message)
 
 
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+# Datatypes whose values a store may give back as another of them (Oxigraph: "7"^^xsd:nonNegativeInteger as
+# xsd:integer): compared as one
+_INTEGERS = {f"{_XSD}{n}" for n in ("integer", "nonNegativeInteger", "positiveInteger", "nonPositiveInteger",
+                                    "negativeInteger", "long", "int", "short", "byte", "unsignedLong",
+                                    "unsignedInt", "unsignedShort", "unsignedByte")}
+
+
 def _value_key(t: Any) -> Any:
-    """What a term is compared by when looking for changes: a literal by its value (numbers as numbers,
-    dates as instants, a language tag in any case), anything else by itself."""
+    """What a term is compared by when looking for changes: a literal by its datatype (the integer types
+    as one, a plain string as xsd:string) and its value (numbers exactly, dates as instants, a language tag
+    in any case), anything else by itself."""
     if not isinstance(t, Literal):
         return t
+    dt = str(t.datatype) if t.datatype else (None if t.language else f"{_XSD}string")
+    kind = "integer" if dt in _INTEGERS else dt
+    lang = (t.language or "").lower()
     v = t.value
     if v is None or getattr(t, "ill_typed", False):
-        return ("text", str(t), t.datatype, (t.language or "").lower())
-    if isinstance(v, bool):
-        return ("boolean", v)
-    if isinstance(v, (int, float, Decimal)):
+        return (kind, "text", str(t), lang)
+    if isinstance(v, (int, float, Decimal)) and not isinstance(v, bool):
         try:
-            return ("number", Decimal(repr(v) if isinstance(v, float) else v).normalize())
-        except (ArithmeticError, ValueError):   # NaN and the infinities, as written
-            return ("number", str(v))
+            return (kind, Fraction(v))   # exact: no rounding to a precision
+        except (ArithmeticError, ValueError, OverflowError):   # NaN and the infinities, as written
+            return (kind, "text", str(t))
     try:
         hash(v)
     except TypeError:
-        return ("text", str(t), t.datatype, (t.language or "").lower())
-    return (type(v).__name__, v, (t.language or "").lower())
+        return (kind, "text", str(t), lang)
+    return (kind, v, lang)
 
 
 def _comparable_lines(triples: Iterable[ox.Triple]) -> set[str]:
     """N-Triples lines of the triples, each blank node labelled by a hash of what it says (its properties and
-    their values, blank ones by their own hashes): the same statements give the same lines, whatever labels
-    the store or a parser gave the blank nodes."""
+    their values, blank ones by their own hashes; a blank node met again inside a cycle counts as
+    ``_:cycle``): the same statements give the same lines, whatever labels the store or a parser gave the
+    blank nodes. Labelled bottom-up without recursion (an RDF list is a chain of blank nodes)."""
     triples = list(triples)
     about: dict[ox.BlankNode, list[ox.Triple]] = {}
     for t in triples:
         if isinstance(t.subject, ox.BlankNode):
             about.setdefault(t.subject, []).append(t)
     labels: dict[ox.BlankNode, str] = {}
+    walking: set[ox.BlankNode] = set()
 
-    def label(b: ox.BlankNode, path: frozenset[ox.BlankNode]) -> str:
-        if b in labels:
-            return labels[b]
-        if b in path:   # a cycle of blank nodes: told apart by what they say outside it
-            return "_:cycle"
-        inner = path | {b}
-        said = sorted(f"{t.predicate} {label(t.object, inner) if isinstance(t.object, ox.BlankNode) else t.object}"
-                      for t in about.get(b, ()))
-        out = labels[b] = "_:h" + hashlib.sha1("\n".join(said).encode("utf-8")).hexdigest()[:20]
-        return out
+    def blank(b: ox.BlankNode) -> str:
+        return labels.get(b) or ("_:cycle" if b in walking else "_:h0")   # _:h0: says nothing
+
+    def blank_objects(b: ox.BlankNode) -> Iterator[ox.BlankNode]:
+        return (t.object for t in about.get(b, ()) if isinstance(t.object, ox.BlankNode))
+
+    for root in about:
+        if root in labels:
+            continue
+        walking.add(root)
+        stack = [(root, blank_objects(root))]
+        while stack:
+            b, todo = stack[-1]
+            nxt = next((c for c in todo if c not in labels and c not in walking), None)
+            if nxt is not None:
+                walking.add(nxt)
+                stack.append((nxt, blank_objects(nxt)))
+                continue
+            stack.pop()
+            said = sorted(f"{t.predicate} {blank(t.object) if isinstance(t.object, ox.BlankNode) else t.object}"
+                          for t in about.get(b, ()))
+            labels[b] = "_:h" + hashlib.sha1("\n".join(said).encode("utf-8")).hexdigest()[:20]
+            walking.discard(b)
 
     def term(x: Any) -> str:
-        return label(x, frozenset()) if isinstance(x, ox.BlankNode) else str(x)
+        return blank(x) if isinstance(x, ox.BlankNode) else str(x)
 
     return {f"{term(t.subject)} {t.predicate} {term(t.object)} ." for t in triples}
 
@@ -589,8 +615,8 @@ class Validator:
         return ValidationReport(conforms, results, report_graph, len(focus) + len(cited))
 
     def _already(self, affected: dict[URIRef, str], store: Store) -> set[tuple[Any, ...]]:
-        """The results the ``affected`` nodes of other records have in the store as it is (before a
-        replacement), as ``_result_key`` gives them."""
+        """The results the ``affected`` nodes of other records, and what the whole-graph checks find around
+        them, have in the store as it is (before a replacement), as ``_result_key`` gives them."""
         data = _DataGraph()
         data.add_graph(self.ontology)
         context = self.context([], store, also=[str(x) for x in affected])
@@ -600,7 +626,7 @@ class Validator:
             if s_ in affected:
                 stated_by.setdefault((p_, o_), []).append(s_)
         _, report = self._run(data, sorted(set(affected) | set(self.target_nodes), key=str))
-        return {_result_key(r) for r in self._results(report, {}, stated_by, affected) if r.record is not None}
+        return {_result_key(r) for r in self._results(report, {}, stated_by, affected)}
 
     @staticmethod
     def affected(records: Sequence[Record], store: Store) -> dict[URIRef, str]:
@@ -692,8 +718,8 @@ class Validator:
                  stated_by: dict[tuple[Node, Node], list[Node]] | None = None,
                  affected: dict[URIRef, str] | None = None,
                  drop: set[tuple[Any, ...]] | None = None) -> list[ValidationResult]:
-        """The report's results, as values; those of another record's node whose key is in ``drop`` are taken
-        out of the report too."""
+        """The report's results, as values. Those whose key is in ``drop`` and that are about no node of the
+        records (focus node and value both other records') are taken out of the report."""
         affected = affected or {}
         out = []
         lines = _LineFinder()
@@ -725,7 +751,7 @@ class Validator:
                 value_iri=str(value) if isinstance(value, URIRef) else None,
                 record=affected.get(focus) if isinstance(focus, URIRef) else None,
             )
-            if drop and result.record is not None and _result_key(result) in drop:
+            if drop and focus not in origin and value not in origin and _result_key(result) in drop:
                 g.remove((res, None, None))
                 g.remove((None, SH.result, res))
                 continue
