@@ -17,7 +17,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 from urllib.parse import quote
 
 import pyoxigraph as ox
@@ -379,10 +379,14 @@ def dataset_graph_names(path: Path | str, fmt: RdfFormat) -> set[str]:
     return names
 
 
-def declared_twice(source: str, name: str, *, by_this_default_graph: bool) -> LoadError:
-    """A load naming one record twice, once by a dataset file's default graph (``default_graph_record``)."""
-    how = ("by this file's default graph and by another graph of this file or of one read before it"
-           if by_this_default_graph else "by the default graph of another file and here")
+def declared_twice(source: str, name: str, *, by_this_default_graph: bool, other: str | None = None) -> LoadError:
+    """A load naming one record twice, once by a dataset file's default graph (``default_graph_record``);
+    ``other``: the other file, where known."""
+    if by_this_default_graph:
+        where = "this file" if other == source else other or "this file or of one read before it"
+        how = f"by this file's default graph and by another graph of {where}"
+    else:
+        how = f"by the default graph of {other or 'another file'} and here"
     return LoadError(source, f"record <{name}> is declared twice: {how}")
 
 
@@ -396,7 +400,8 @@ def graph_named_by_a_blank_node(source: str, graph: ox.BlankNode, base_iri: str 
                              f"({base_iri}record/NAME)")
 
 
-def default_graph_record(store: ox.Store, source: str, base_iri: str = BASE_IRI) -> str | None:
+def default_graph_record(store: ox.Store, source: str, base_iri: str = BASE_IRI,
+                         holder: Callable[[str], str | None] | None = None) -> str | None:
     """After a dataset file was loaded into ``store``: the record its default graph makes, if it holds any
     triple, named as ``records_from_bytes`` names it; the triples are moved into that graph. Raises LoadError
     if a named graph already has that name, or a graph is named by a blank node."""
@@ -408,7 +413,7 @@ def default_graph_record(store: ox.Store, source: str, base_iri: str = BASE_IRI)
     typed = [q.triple for q in store.quads_for_pattern(None, RDF_TYPE, None, ox.DefaultGraph())]
     name = record_iri_for(typed, source, base_iri)
     if store.contains_named_graph(ox.NamedNode(name)):
-        raise declared_twice(source, name, by_this_default_graph=True)
+        raise declared_twice(source, name, by_this_default_graph=True, other=holder(name) if holder else None)
     store.update(f"ADD DEFAULT TO {ox.NamedNode(name)} ; CLEAR DEFAULT")
     return name
 

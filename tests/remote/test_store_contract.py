@@ -233,6 +233,7 @@ def test_a_record_made_of_a_default_graph_is_no_other_files_record_and_blank_gra
         with pytest.raises(LoadError) as e:
             any_store.rebuild(files)
         assert f"record <{name}> is declared twice" in str(e.value), files
+        assert all(path in str(e.value) for path, _, _ in files), (files, str(e.value))   # both files named
         assert sorted(mine(any_store)) == before
     with pytest.raises(LoadError) as e:
         any_store.rebuild([(str(blank), rdf_format("trig"), None)])

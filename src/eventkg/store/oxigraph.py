@@ -277,15 +277,20 @@ class EmbeddedStore(Store):
         made_by: dict[str, str] = {}
         files = list(files)
         try:
-            for path, fmt, graph in files:
+            for k, (path, fmt, graph) in enumerate(files):
                 assert fmt.oxigraph is not None
                 try:
                     bulk_load_file(target, path, fmt, ox.NamedNode(graph) if graph else None, progress)
                     for name, size in made.items():
                         if sum(1 for _ in target.quads_for_pattern(None, None, None, ox.NamedNode(name))) != size:
-                            raise declared_twice(path, name, by_this_default_graph=False)
+                            raise declared_twice(path, name, by_this_default_graph=False, other=made_by[name])
                     if graph is None:
-                        made_now = default_graph_record(target, path, base_iri)
+                        read = files[:k + 1]
+
+                        def holder(n: str, read: list[tuple[str, RdfFormat, str | None]] = read) -> str:
+                            return _holding(read, n, made_by)
+
+                        made_now = default_graph_record(target, path, base_iri, holder)
                         if made_now is not None:
                             made_by[made_now] = path
                             made[made_now] = sum(1 for _ in target.quads_for_pattern(None, None, None,

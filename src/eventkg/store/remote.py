@@ -631,7 +631,8 @@ class RemoteStore(Store):
                             continue
                         target = g.value
                     if target in made:
-                        raise declared_twice(path, str(target), by_this_default_graph=False)
+                        raise declared_twice(path, str(target), by_this_default_graph=False,
+                                             other=owner.get(str(target)))
                     if target is not None and target in parsed:
                         raise declared_by_two_files(parsed[target], target, path)
                     if target is not None and target not in skip and owner.setdefault(target, path) != path:
@@ -653,7 +654,7 @@ class RemoteStore(Store):
             if unnamed:
                 name = record_iri_for(unnamed, path, base_iri)
                 if name in seen or name in made:
-                    raise declared_twice(path, name, by_this_default_graph=True)
+                    raise declared_twice(path, name, by_this_default_graph=True, other=owner.get(name))
                 if name in parsed:
                     raise declared_by_two_files(parsed[name], name, path)
                 made.add(name)
