@@ -34,6 +34,7 @@ from rdflib.query import Result
 from rdflib.term import Node
 
 from . import terms
+from .formats import rdf_format
 from .load import Record
 from .namespaces import PREFIXES, RDF
 from .store.base import Rows, Store, Triples
@@ -344,6 +345,14 @@ def _warn_ill_typed(report: Graph, records: Sequence[Record], conv: Any) -> None
                 report.add((top, SH.result, res))
 
 
+def _state_facts_of(nodes: dict[URIRef, str], context: Graph, stated_by: dict[tuple[Node, Node], list[Node]]) -> None:
+    """File the context's facts about ``nodes`` (other records' nodes a replacement affects) in
+    ``stated_by``, so that a whole-graph result naming such a fact names its node."""
+    for s_, p_, o_ in context:
+        if s_ in nodes:
+            stated_by.setdefault((p_, o_), []).append(s_)
+
+
 def _result_key(r: "ValidationResult") -> tuple[Any, ...]:
     """What tells a result apart from another, wherever it was found."""
     return (r.focus_node, r.path, r.value, r.severity, r.shape, r.constraint, r.message)
@@ -589,9 +598,7 @@ class Validator:
         context = self.context(records, store, exclude=[r.iri for r in records] if replacing else (),
                                also=[str(x) for x in affected])
         data.add_graph(context)
-        for s_, p_, o_ in context:
-            if s_ in affected:
-                stated_by.setdefault((p_, o_), []).append(s_)
+        _state_facts_of(affected, context, stated_by)
         focus.update(affected)
         focus.update(self.target_nodes)
         conforms, report_graph = self._run(data, sorted(focus, key=str))
@@ -622,9 +629,7 @@ class Validator:
         context = self.context([], store, also=[str(x) for x in affected])
         data.add_graph(context)
         stated_by: dict[tuple[Node, Node], list[Node]] = {}
-        for s_, p_, o_ in context:
-            if s_ in affected:
-                stated_by.setdefault((p_, o_), []).append(s_)
+        _state_facts_of(affected, context, stated_by)
         _, report = self._run(data, sorted(set(affected) | set(self.target_nodes), key=str))
         return {_result_key(r) for r in self._results(report, {}, stated_by, affected)}
 
@@ -644,8 +649,6 @@ class Validator:
         versions did not, or the other way round: literals compared by value, blank nodes by what they say
         (so a record restated, in another syntax or form, changes nothing). Blank nodes of other records are
         not reached: the store cannot name them to a later query."""
-        from .formats import rdf_format
-
         now = _comparable_lines(t for r in records for t in r.triples)
         was: set[str] = set()
         for r in records:
