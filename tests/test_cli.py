@@ -146,6 +146,15 @@ def test_unknown_named_query_and_parameter(loaded_cli) -> None:  # type: ignore[
     assert r.exit_code == 2 and "'shema' is no prefix of ours" in r.stderr
     r = loaded_cli("query", "fact-evidence", "--param", "predicate=schema:startDate", "--format", "csv")
     assert r.exit_code == 0 and "2018-06-21" in r.output
+    r = loaded_cli("query", "events-between", "--param", "from=2018-01-01", "--param", "from=2019-01-01")
+    assert r.exit_code == 2 and "'from' given twice" in r.stderr, r.output
+    # a date in xsd:date's form only: other ISO 8601 forms would be bound as dates that match nothing
+    for bad in ("20180101", "2018-W01-1", "2018-02-30", "2018-6-1", "2018-01-01T00:00"):
+        r = loaded_cli("query", "events-between", "--param", f"from={bad}")
+        assert r.exit_code == 2 and f"'{bad}' is not a valid date" in r.stderr, (bad, r.output)
+    for good in ("2018-01-01", "2018-01-01Z", "2018-01-01+07:00"):
+        r = loaded_cli("query", "events-between", "--param", f"from={good}", "--format", "csv")
+        assert r.exit_code == 0 and WORKSHOP in r.output, (good, r.output)
 
 
 @pytest.mark.parametrize("fmt,parser", [("turtle", "turtle"), ("nt", "nt"), ("nq", "nquads"), ("trig", "trig"),
@@ -544,6 +553,16 @@ def test_reading_a_store_that_does_not_exist_says_so_and_makes_none(tmp_path: Pa
         assert r.exit_code == 2, (args, r.output)
         assert "no store here yet" in r.output and "eventkg load" in r.output
         assert not missing.exists()
+    # nor does a load that fails (a record that does not conform, a file that does not parse)
+    bad = tmp_path / "bad.ttl"
+    bad.write_text("<urn:r> a <https://w3id.org/eventkg/ontology#Record> .\n"
+                   "<https://w3id.org/eventkg/id/event/x> a <https://schema.org/Event> .\n", encoding="utf-8")
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("<urn:r> a <https://w3id.org/eventkg/ontology#Record>\n", encoding="utf-8")
+    for args in (["load", "--validate", str(bad)], ["load", str(broken)]):
+        r = CliRunner().invoke(cli, ["--project", str(ROOT), "--store", str(missing), *args], obj={})
+        assert r.exit_code in (1, 2), (args, r.output)
+        assert not missing.exists(), args
 
 
 def test_a_value_that_is_not_of_its_datatype_is_reported_once_without_library_noise(tmp_path: Path) -> None:
@@ -602,3 +621,54 @@ def test_a_store_url_of_another_scheme_is_refused_not_taken_for_a_folder(tmp_pat
         assert r.exit_code == 2, r.output
         assert "neither a folder, 'memory', nor an http(s)" in r.output and "build it" not in r.output
     assert not (ROOT / "ftp:").exists()
+
+
+XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+# Values a results writer can lose: falsy ones, line breaks, a carriage return, and lexical forms that are not
+# the canonical ones (another RDF term than the stored one if rewritten).
+TRICKY = [("zero", "0", XSD_NS + "integer"), ("no", "false", XSD_NS + "boolean"), ("crlf", "a\r\nb", None),
+          ("lines", "x\ny\tz", None), ("double", "1", XSD_NS + "double"),
+          ("when", "2018-06-21T10:00:00Z", XSD_NS + "dateTime")]
+
+
+def _tricky_record(tmp_path: Path) -> Path:
+    lits = " ; ".join(f"<urn:p:{name}> {Literal(text, datatype=URIRef(dt) if dt else None, normalize=False).n3()}"
+                      for name, text, dt in TRICKY)
+    f = tmp_path / "tricky.ttl"
+    f.write_text("<urn:rec:tricky> a <https://w3id.org/eventkg/ontology#Record> .\n"
+                 f"<urn:x:tricky> {lits} .\n", encoding="utf-8")
+    return f
+
+
+def test_results_formats_give_back_every_value_as_stored(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import pyoxigraph as ox
+
+    assert run_cli("load", "data", str(_tricky_record(tmp_path))).exit_code == 0
+    q = "SELECT * WHERE { <urn:x:tricky> " + " ; ".join(f"<urn:p:{n}> ?{n}" for n, _, _ in TRICKY) + " }"
+    for fmt in ("json", "xml", "tsv", "csv"):
+        r = run_cli("query", "--sparql", q, "--format", fmt)
+        assert r.exit_code == 0, r.output
+        if fmt == "csv":   # CSV keeps the text only
+            rows = list(csv.DictReader(io.StringIO(r.stdout_bytes.decode("utf-8"), newline="")))
+            assert [{n: rows[0][n] for n, _, _ in TRICKY}] == [{n: text for n, text, _ in TRICKY}], r.output
+            continue
+        # read by Oxigraph's parsers, which keep a literal's text as written
+        sols = list(ox.parse_query_results(r.stdout_bytes, getattr(ox.QueryResultsFormat, fmt.upper())))
+        assert len(sols) == 1, (fmt, r.output)
+        for name, text, dt in TRICKY:
+            got = sols[0][name]
+            assert (got.value, got.datatype.value) == (text, dt or XSD_NS + "string"), (fmt, name, got)
+
+
+def test_rdfxml_keeps_a_carriage_return(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # an XML parser reads a bare carriage return as a line feed: a document's text, and its quotes'
+    # positions, would change on the way back
+    assert run_cli("load", "data", str(_tricky_record(tmp_path))).exit_code == 0
+    crlf = Literal("a\r\nb")
+    outputs = {"export": run_cli("export", "--format", "rdfxml").stdout_bytes,
+               "record": run_cli("export", "--format", "rdfxml", "--record", "urn:rec:tricky").stdout_bytes,
+               "construct": run_cli("query", "--sparql", "CONSTRUCT WHERE { <urn:x:tricky> ?p ?o }",
+                                    "--format", "rdfxml").stdout_bytes}
+    for what, data in outputs.items():
+        g = Graph().parse(data=data, format="xml")
+        assert (URIRef("urn:x:tricky"), URIRef("urn:p:crlf"), crlf) in g, (what, data)

@@ -3,6 +3,7 @@ function and renders the answer; errors come back as EventKGError and leave with
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 from typing import Any, Callable, TypeVar
@@ -106,7 +107,17 @@ def load(ctx: click.Context, paths: tuple[Path, ...], fmt: str | None, validate:
         finally:
             done()
 
-    info = _run(go)
+    # a load that fails leaves the store as it was: where there was none, none (not an empty one that later
+    # commands would read as a store holding nothing)
+    folder = None if s.store_is_memory or s.store_is_remote else s.path(s.store)
+    fresh = folder is not None and not folder.exists()
+    try:
+        info = _run(go)
+    except BaseException:
+        if fresh and folder is not None:
+            p.close()
+            shutil.rmtree(folder, ignore_errors=True)
+        raise
     store = p.store
     click.echo(f"Loaded {info['files']} file(s) into {store.info.location}: {len(store.records())} records, "
                f"{store.count()} triples.")
@@ -190,11 +201,13 @@ def remove(ctx: click.Context, iri: str) -> None:
 
 
 def _params(values: tuple[str, ...]) -> dict[str, str]:
-    out = {}
+    out: dict[str, str] = {}
     for v in values:
         if "=" not in v:
             raise click.BadParameter(f"{v!r}: want key=value", param_hint="--param")
         k, _, val = v.partition("=")
+        if k.strip() in out and out[k.strip()] != val:   # a parameter holds one value
+            raise click.BadParameter(f"{k.strip()!r} given twice ({out[k.strip()]!r}, {val!r})", param_hint="--param")
         out[k.strip()] = val
     return out
 

@@ -20,7 +20,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph
 
 from . import terms
-from .formats import RdfFormat, rdf_format
+from .formats import RdfFormat, rdf_format, written
 from .namespaces import BASE_IRI, PREFIXES
 from .store.base import Store
 
@@ -393,7 +393,7 @@ def serialize_graph(g: Graph, fmt: RdfFormat, *, name: str | None = None,
         return _ntriples_sorted(nt)
     if fmt.oxigraph is not None:
         ordered = sorted(triples, key=lambda t: (str(t.subject), str(t.predicate), str(t.object)))
-        return ox.serialize(ordered, format=fmt.oxigraph, prefixes=PREFIXES) or b""
+        return written(fmt, ox.serialize(ordered, format=fmt.oxigraph, prefixes=PREFIXES) or b"")
     raise ValueError(f"cannot write {fmt.label}")
 
 

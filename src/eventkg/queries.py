@@ -10,7 +10,6 @@ Parameters are variables of the query, bound to typed RDF terms (an IRI, a strin
 
 from __future__ import annotations
 
-import datetime as _dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -135,13 +134,31 @@ _SCHEMES = frozenset({"http", "https", "urn", "tag", "mailto", "file", "ftp", "d
                       "geo", "tel", "ark", "isbn", "uuid", "ni", "ws", "wss"})
 
 
+# xsd:date's lexical form: YYYY-MM-DD (a year of four digits or more, maybe negative), maybe a timezone
+_XSD_DATE = re.compile(r"(-?(?:[1-9][0-9]{3,}|0[0-9]{3}))-([0-9]{2})-([0-9]{2})"
+                       r"(?:Z|[+-](?:(?:0[0-9]|1[0-3]):[0-5][0-9]|14:00))?")
+
+
+def _check_date(value: str) -> None:
+    """Raises ValueError unless ``value`` is an xsd:date (Python's ``fromisoformat`` also takes forms xsd:date
+    has not, such as 20180101 or 2018-W01-1, which would be bound as a date that matches nothing)."""
+    m = _XSD_DATE.fullmatch(value)
+    if not m:
+        raise ValueError(value)
+    year, month, day = (int(g) for g in m.groups())
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    days = (31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+    if not (1 <= month <= 12 and 1 <= day <= days[month - 1]):
+        raise ValueError(value)
+
+
 def to_term(param: Param, value: str) -> Node:
     """The typed RDF term for a parameter value given as text. Raises QueryError."""
     try:
         if param.type == "iri":
             return URIRef(expand_iri(value))
         if param.type == "date":
-            _dt.date.fromisoformat(value)
+            _check_date(value)
             return Literal(value, datatype=XSD.date)
         if param.type == "integer":
             return Literal(int(value), datatype=XSD.integer)

@@ -38,7 +38,9 @@ def to_rdflib(t: ox.NamedNode | ox.BlankNode | ox.Literal | ox.DefaultGraph | ox
         if t.language:
             return Literal(t.value, lang=t.language)
         dt = t.datatype.value
-        return Literal(t.value) if dt == _XSD_STRING else Literal(t.value, datatype=URIRef(dt))
+        # the literal as the store holds it: rdflib would otherwise rewrite its text ("1"^^xsd:double as
+        # "1.0", "...T10:00:00Z" as "...+00:00"), another RDF term than the one stored
+        return Literal(t.value) if dt == _XSD_STRING else Literal(t.value, datatype=URIRef(dt), normalize=False)
     raise TypeError(f"cannot convert {t!r}")
 
 

@@ -11,23 +11,19 @@ Run as ``python -m eventkg.server.worker STORE_PATH [CONTEXT_PATH]``.
 
 from __future__ import annotations
 
-import csv
 import gc
 import importlib
-import io
-import json
 import os
 import pickle
 import struct
 import sys
-from json.encoder import encode_basestring as _enc  # a JSON string, non-ASCII kept
 from pathlib import Path
 from typing import Any, BinaryIO
-from xml.sax.saxutils import escape
 
 import pyoxigraph as ox
 
 from ..errors import EventKGError, QueryError, StoreError
+from ..results import FAST_FORMATS, _NotFlat, serialize_rows, write_solutions
 from ..store.base import Boolean, QueryResult, Rows, Store, Triples
 from ..store.oxigraph import evaluation_error
 
@@ -83,134 +79,6 @@ def result_meta(res: QueryResult) -> dict[str, Any]:
     return {"kind": "ask", "truncated": False, "count": 1}
 
 
-# -- SELECT and ASK written straight from Oxigraph's terms (no conversion to rdflib: the fast path) ------------
-
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-FAST_FORMATS = ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-                "text/tab-separated-values")
-
-
-class _NotFlat(Exception):
-    """A term the fast writers do not handle (an RDF-star triple term): use the general path."""
-
-
-def _json_term(t: Any) -> str:
-    """A term as its SPARQL JSON results object, written out (the layout json.dumps gives)."""
-    tt = type(t)
-    if tt is ox.NamedNode:
-        return '{"type": "uri", "value": ' + _enc(t.value) + "}"
-    if tt is ox.Literal:
-        lang = t.language
-        if lang:
-            return '{"type": "literal", "value": ' + _enc(t.value) + ', "xml:lang": ' + _enc(lang) + "}"
-        dt = t.datatype.value
-        if dt == _XSD_STRING:
-            return '{"type": "literal", "value": ' + _enc(t.value) + "}"
-        return '{"type": "literal", "value": ' + _enc(t.value) + ', "datatype": ' + _enc(dt) + "}"
-    if tt is ox.BlankNode:
-        return '{"type": "bnode", "value": ' + _enc(t.value) + "}"
-    raise _NotFlat
-
-
-def _xml_term(t: Any) -> str:
-    if isinstance(t, ox.NamedNode):
-        return f"<uri>{escape(t.value)}</uri>"
-    if isinstance(t, ox.Literal):
-        if t.language:
-            return f'<literal xml:lang="{escape(t.language)}">{escape(t.value)}</literal>'
-        dt = t.datatype.value
-        if dt == _XSD_STRING:
-            return f"<literal>{escape(t.value)}</literal>"
-        return f'<literal datatype="{escape(dt)}">{escape(t.value)}</literal>'
-    if isinstance(t, ox.BlankNode):
-        return f"<bnode>{escape(t.value)}</bnode>"
-    raise _NotFlat
-
-
-def _csv_term(t: Any) -> str:
-    if t is None:
-        return ""
-    if isinstance(t, ox.BlankNode):
-        return f"_:{t.value}"
-    if isinstance(t, (ox.NamedNode, ox.Literal)):
-        return t.value  # type: ignore[no-any-return]
-    raise _NotFlat
-
-
-def _tsv_term(t: Any) -> str:
-    if t is None:
-        return ""
-    if isinstance(t, (ox.NamedNode, ox.BlankNode, ox.Literal)):
-        return str(t)
-    raise _NotFlat
-
-
-def write_solutions(res: Any, fmt: str, limit: int | None) -> tuple[dict[str, Any], bytes]:
-    """A SELECT or ASK answer of Oxigraph in a SPARQL results format, at most ``limit`` rows.
-    Raises _NotFlat for a term only the general path writes."""
-    if isinstance(res, ox.QueryBoolean):
-        value = bool(res)
-        meta = {"kind": "ask", "truncated": False, "count": 1, "format": fmt}
-        if fmt == "application/sparql-results+json":
-            return meta, json.dumps({"head": {}, "boolean": value}).encode()
-        if fmt == "application/sparql-results+xml":
-            return meta, (f'<?xml version="1.0" encoding="utf-8"?>\n<sparql xmlns="{_SRX}"><head/>'
-                          f"<boolean>{'true' if value else 'false'}</boolean></sparql>\n").encode()
-        return meta, (b"true" if value else b"false") + (b"\r\n" if fmt == "text/csv" else b"\n")
-    names = [v.value for v in res.variables]
-    n = len(names)
-    truncated = False
-    if fmt == "application/sparql-results+json":
-        # written as strings straight from the terms (a third faster than dicts through json.dumps, same bytes)
-        keys = [_enc(v) + ": " for v in names]
-        out: list[str] = []
-        for sol in res:
-            if limit is not None and len(out) >= limit:
-                truncated = True
-                break
-            parts = []
-            for i in range(n):
-                t = sol[i]
-                if t is not None:
-                    parts.append(keys[i] + _json_term(t))
-            out.append("{" + ", ".join(parts) + "}")
-        meta = {"kind": "select", "truncated": truncated, "count": len(out), "format": fmt}
-        return meta, ('{"head": {"vars": [' + ", ".join(map(_enc, names)) + ']}, "results": {"bindings": ['
-                      + ", ".join(out) + "]}}").encode("utf-8")
-    rows: list[Any] = []
-    for sol in res:
-        if limit is not None and len(rows) >= limit:
-            truncated = True
-            break
-        rows.append(sol)
-    meta = {"kind": "select", "truncated": truncated, "count": len(rows), "format": fmt}
-    if fmt == "application/sparql-results+xml":
-        out = [f'<?xml version="1.0" encoding="utf-8"?>\n<sparql xmlns="{_SRX}"><head>']
-        out += [f'<variable name="{escape(v)}"/>' for v in names]
-        out.append("</head><results>")
-        for sol in rows:
-            out.append("<result>")
-            for i in range(n):
-                t = sol[i]
-                if t is not None:
-                    out.append(f'<binding name="{escape(names[i])}">{_xml_term(t)}</binding>')
-            out.append("</result>")
-        out.append("</results></sparql>\n")
-        return meta, "".join(out).encode("utf-8")
-    if fmt == "text/csv":
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\r\n")
-        w.writerow(names)
-        for sol in rows:
-            w.writerow([_csv_term(sol[i]) for i in range(n)])
-        return meta, buf.getvalue().encode("utf-8")
-    lines = ["\t".join(f"?{v}" for v in names)]
-    lines += ["\t".join(_tsv_term(sol[i]) for i in range(n)) for sol in rows]
-    return meta, ("\n".join(lines) + "\n").encode("utf-8")
-
-
-_SRX = "http://www.w3.org/2005/sparql-results#"
 
 
 def execute(store: Store, job: dict[str, Any], context: dict[str, Any] | None) -> tuple[dict[str, Any], Any]:
@@ -243,8 +111,6 @@ def execute(store: Store, job: dict[str, Any], context: dict[str, Any] | None) -
         from ..formats import rdf_format
 
         return meta, serialize_graph(res.graph, rdf_format(fmt), context=context)
-    from ..results import serialize_rows
-
     return meta, serialize_rows(res, fmt)
 
 

@@ -19,7 +19,7 @@ from rdflib.term import Node
 
 from .. import terms
 from ..errors import ConfigError, LoadError, QueryError, RecordError, RecordNotFound, StoreError
-from ..formats import RdfFormat
+from ..formats import RdfFormat, written
 from ..load import (Record, dataset_graph_names, declared_by_two_files, declared_twice, default_graph_record,
                     syntax_error)
 from ..namespaces import BASE_IRI
@@ -218,13 +218,18 @@ class EmbeddedStore(Store):
     def dump(self, out: BinaryIO, fmt: RdfFormat, graph: str | None = None) -> None:
         if fmt.oxigraph is None:
             raise StoreError(f"Oxigraph cannot write {fmt.label}")
-        if graph is not None:
+        if graph is not None and fmt.name == "rdfxml":
+            out.write(written(fmt, self._store.dump(format=fmt.oxigraph, from_graph=ox.NamedNode(graph)) or b""))
+        elif graph is not None:
             self._store.dump(out, format=fmt.oxigraph, from_graph=ox.NamedNode(graph))
         elif fmt.datasets:
             self._store.dump(out, format=fmt.oxigraph)
         else:
             triples = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", use_default_graph_as_union=True)
-            ox.serialize(triples, out, format=fmt.oxigraph)  # type: ignore[arg-type]
+            if fmt.name == "rdfxml":
+                out.write(written(fmt, ox.serialize(triples, format=fmt.oxigraph) or b""))  # type: ignore[arg-type]
+            else:
+                ox.serialize(triples, out, format=fmt.oxigraph)  # type: ignore[arg-type]
 
     # -- writing ---------------------------------------------------------------------------------------
     def put_records(self, records: Sequence[Record], *, replace: bool = False) -> None:

@@ -44,7 +44,7 @@ from SPARQLWrapper import DIGEST, JSON, POST, TURTLE, URLENCODED, BASIC, SPARQLW
 from .. import terms
 from ..errors import (ConfigError, LoadError, QueryError, QueryTimeout, ReadOnlyStoreError, RecordError,
                       RecordNotFound, StoreError)
-from ..formats import RdfFormat, rdf_format
+from ..formats import RdfFormat, rdf_format, written
 from ..load import (Record, declared_by_two_files, declared_twice, graph_named_by_a_blank_node, record_iri_for,
                     syntax_error)
 from ..namespaces import BASE_IRI
@@ -118,7 +118,7 @@ def _term(b: Mapping[str, Any]) -> Node:
             return Literal(value, lang=lang)
         dt = b.get("datatype")
         if dt and dt not in (_XSD_STRING, _RDF_LANG):
-            return Literal(value, datatype=URIRef(dt))
+            return Literal(value, datatype=URIRef(dt), normalize=False)  # its text as stored
         return Literal(value)
     if kind == "triple":
         raise QueryError("quoted triples in results are not supported")
@@ -543,7 +543,8 @@ class RemoteStore(Store):
             if fmt.name == "nt":
                 out.write(data)
             else:
-                ox.serialize(ox.parse(data, format=ox.RdfFormat.N_TRIPLES), out, format=fmt.oxigraph)
+                out.write(written(fmt, ox.serialize(ox.parse(data, format=ox.RdfFormat.N_TRIPLES),
+                                                    format=fmt.oxigraph) or b""))
             return
         if fmt.datasets:
             quads: list[ox.Quad] = []
@@ -556,7 +557,7 @@ class RemoteStore(Store):
             return
         res = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
         assert isinstance(res, Triples)
-        ox.serialize(terms.triples_from_graph(res.graph), out, format=fmt.oxigraph)
+        out.write(written(fmt, ox.serialize(terms.triples_from_graph(res.graph), format=fmt.oxigraph) or b""))
 
     # -- writing -----------------------------------------------------------------------------------------
     def update(self, sparql: str) -> None:
