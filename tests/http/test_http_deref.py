@@ -12,7 +12,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import OWL, RDFS
 from rdflib import Dataset, Graph, URIRef
 
-from httpsite import DOCUMENT, RECORD, WORKSHOP, Running, client, site  # noqa: F401
+from httpsite import DOCUMENT, RECORD, ROOT, WORKSHOP, Running, client, site  # noqa: F401
 
 THING = "/id/event/aichr-tip-workshop-2018"
 DOC = "/doc/id/event/aichr-tip-workshop-2018"
@@ -314,3 +314,58 @@ def test_head_on_a_thing(client: httpx.Client) -> None:
     g = client.get(THING, headers={"Accept": "text/turtle"})
     h = client.head(THING, headers={"Accept": "text/turtle"})
     assert h.status_code == 303 and h.headers["location"] == g.headers["location"] and h.content == b""
+
+
+ODD_RECORD = """@base <https://w3id.org/eventkg/id/> .
+@prefix ekg: <https://w3id.org/eventkg/ontology#> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<https://w3id.org/eventkg/record/odd> a ekg:Record .
+<topic/hà-nội> a skos:Concept ; skos:prefLabel "unicode"@en ; skos:inScheme <scheme/topics> .
+<topic/a%20b> a skos:Concept ; skos:prefLabel "escaped space"@en ; skos:inScheme <scheme/topics> .
+<topic/a%2Fb> a skos:Concept ; skos:prefLabel "escaped slash"@en ; skos:inScheme <scheme/topics> .
+<topic/a> a skos:Concept ; skos:prefLabel "plain"@en ; skos:inScheme <scheme/topics> .
+"""
+
+
+def test_iris_outside_ascii_or_with_escapes_answer_at_their_uris(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    # An IRI's URI (RFC 3987): its characters outside ASCII percent-encoded as UTF-8; "%2F" in an IRI is not
+    # a "/". Each thing answers at its URI, and every link and header names it by that URI.
+    from eventkg.config import load_settings
+    from eventkg.project import Project
+    from eventkg.records import rebuild
+    from eventkg.store import EmbeddedStore
+    from httpsite import start
+
+    extra = tmp_path / "odd.ttl"
+    extra.write_text(ODD_RECORD, encoding="utf-8")
+    settings = load_settings(ROOT, env={}, store="memory")
+    project = Project(settings, EmbeddedStore(tmp_path / "store"))
+    rebuild(project.store, [*(settings.path(d) for d in settings.data), extra], ontology=settings.path(settings.ontology))
+    running = start(project, workers=0)
+    try:
+        with running.client() as c:
+            for path, label in (("id/topic/h%C3%A0-n%E1%BB%99i", "unicode"), ("id/topic/a%20b", "escaped space"),
+                                ("id/topic/a%2Fb", "escaped slash")):
+                r = c.get(f"/{path}", headers={"Accept": "text/turtle"})
+                assert r.status_code == 303, (path, r.text)
+                assert r.headers["location"] == f"{c.base_url}/doc/{path}.ttl"
+                r = c.get(r.headers["location"])
+                assert r.status_code == 200, (path, r.text)
+                assert r.headers["content-location"] == f"{c.base_url}/doc/{path}.ttl"
+                assert f"{c.base_url}/doc/{path}.jsonld" in r.headers["link"]
+                g = Graph().parse(data=r.text, format="turtle")
+                assert label in {str(o) for o in g.objects(None, URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"))}
+                assert c.get(f"/doc/{path}", headers={"Accept": "text/html"}).status_code == 200
+            # the same path, unescaped, is another IRI (none here)
+            assert c.get("/id/topic/a/b").status_code == 404
+            # an unreserved character sent escaped is the same character (RFC 3986, 6.2.2.2)
+            assert c.get("/id/topic/%61", headers={"Accept": "text/turtle"}).headers["location"] == \
+                f"{c.base_url}/doc/id/topic/a.ttl"
+            # the pages and the sitemap link to those URIs
+            page = c.get("/doc/id/scheme/topics.html").text
+            sitemap = c.get("/sitemap.xml").text
+            for path in ("id/topic/h%C3%A0-n%E1%BB%99i", "id/topic/a%20b", "id/topic/a%2Fb"):
+                assert f"/doc/{path}.html" in page, path
+                assert f"/doc/{path}.html" in sitemap, path
+    finally:
+        running.stop()
+        project.close()

@@ -423,3 +423,9 @@ def test_named_queries_run(client: httpx.Client, site: Running) -> None:
     if known:
         pytest.xfail(f"remote store: {', '.join(known)} reach the server without their query (store/remote.py)")
     assert client.get("/queries/no-such-query").status_code == 404
+    r = client.get("/queries/events-between", params={"from": "20180101"},
+                   headers={"Accept": "application/sparql-results+json"})
+    assert r.status_code == 400 and "not a valid date" in r.text
+    r = client.get("/queries/events-between?from=2018-01-01&from=2019-01-01",
+                   headers={"Accept": "application/sparql-results+json"})
+    assert r.status_code == 400 and "given twice" in r.text

@@ -43,7 +43,7 @@ from ..project import Project
 from ..store.base import query_form, uses_service
 from . import describe, pages
 from .conneg import (DOC_VARIANTS, HTML, HTML_VARIANT, PROBLEM, RDF_VARIANTS, Site, Variant, content_type, etag,
-                     etag_matches, has_document, negotiate, split_ext, variant_for_ext)
+                     etag_matches, has_document, iri_path, negotiate, split_ext, variant_for_ext)
 from .errors import (BadRequest, Conflict, Forbidden, HTTPError, NotAcceptable, NotFound, PayloadTooLarge,
                      PreconditionFailed,
                      Unauthorized, UnsupportedMediaType)
@@ -283,8 +283,7 @@ async def thing(request: Request) -> Response:
     """A thing's IRI: 303 See Other to the document chosen by Accept."""
     st = _state(request)
     site = _site(request)
-    path = request.url.path.lstrip("/")
-    rel = path[len(_root(request)):] if _root(request) and path.startswith(_root(request)) else path
+    rel = _site_path(request)
     iri = site.iri(rel)
     if rel.startswith(("id/", "record/")):
         if not await run_in_threadpool(describe.exists, st.project.store, iri):
@@ -315,6 +314,18 @@ def _root(request: Request) -> str:
     return request.scope.get("root_path", "").strip("/")
 
 
+def _site_path(request: Request, under: str = "") -> str:
+    """The request's path below the site's root (and below ``under``), in the form the graph's IRIs take:
+    read from the path as sent, since the decoded one loses the difference between ``a%2Fb`` and ``a/b``
+    (see ``conneg.iri_path``)."""
+    raw = request.scope.get("raw_path") or request.scope["path"].encode("utf-8")
+    path = iri_path(raw).lstrip("/")
+    root = _root(request)
+    if root and path.startswith(root + "/"):
+        path = path[len(root) + 1:]
+    return path[len(under):] if under and path.startswith(under) else path
+
+
 def _highlight(request: Request) -> tuple[int, int] | None:
     hl = request.query_params.get("hl", "")
     a, _, b = hl.partition("-")
@@ -343,7 +354,7 @@ async def document(request: Request) -> Response:
     """``/doc/PATH`` (negotiated) and ``/doc/PATH.EXT`` (one variant)."""
     st = _state(request)
     site = _site(request)
-    path, variant = split_ext(request.path_params["path"])
+    path, variant = split_ext(_site_path(request, under="doc/"))
     fmt = request.query_params.get("format")
     if variant is None and fmt:   # ?format=ttl (or turtle, jsonld, html, ...): the variant, as .EXT names it
         variant = _variant_named(fmt)
@@ -816,7 +827,13 @@ async def named_query(request: Request) -> Response:
     if name not in lib:
         raise NotFound(f"no named query {name!r}; known: {', '.join(sorted(lib)) or '(none)'}")
     nq = lib[name]
-    values = {k: v for k, v in request.query_params.items() if k not in ("format", "run")}
+    values: dict[str, str] = {}
+    for k, v in request.query_params.multi_items():
+        if k in ("format", "run"):
+            continue
+        if k in values and values[k] != v:   # a parameter holds one value
+            raise BadRequest(f"parameter {k!r} given twice ({values[k]!r}, {v!r})")
+        values[k] = v
     bindings = queries_mod.bind(nq, values)
     return await run_query(request, nq.text, default_graphs=[], named_graphs=[], bindings=bindings, named=nq,
                            values=values)
@@ -928,8 +945,7 @@ async def post_records(request: Request) -> Response:
 
 async def record_item(request: Request) -> Response:
     st = _state(request)
-    rid = request.path_params["id"]
-    iri = st.project.settings.base_iri + "record/" + rid
+    iri = st.project.settings.base_iri + "record/" + _site_path(request, under="records/")
     if request.method == "PUT":
         return await _write(request, iri, replace=True)
     if request.method == "DELETE":

@@ -16,8 +16,10 @@ from __future__ import annotations
 import contextvars
 import functools
 import hashlib
+import re
 from dataclasses import dataclass
 from typing import Iterable
+from urllib.parse import quote
 
 from ..formats import EXPORT_FORMATS, RdfFormat, best_match, rdf_format
 
@@ -27,6 +29,58 @@ DOC_PREFIX = "doc/"
 # Paths under the base that are things (answered with 303) rather than documents.
 THING_ROOTS = ("id/", "record/")
 VOCABULARIES = ("ontology", "shapes", "dataset")
+
+
+# RFC 3986's reserved characters and "%": kept as they are when an IRI becomes a URI
+_KEPT = "!#$%&'()*+,/:;=?@[]~"
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+_ESCAPES = re.compile(r"(?:%[0-9A-Fa-f]{2})+")
+
+
+def to_uri(iri: str) -> str:
+    """An IRI as a URI (RFC 3987, 3.1): each character outside ASCII as its UTF-8 bytes, percent-encoded; what
+    is already percent-encoded stays so. What an HTTP header, a sitemap or a link must carry."""
+    return quote(iri, safe=_KEPT)
+
+
+def iri_path(raw: bytes | str) -> str:
+    """A request's path, as sent (percent-encoded), in the form the graph's IRIs take (RFC 3987, 3.2): a
+    percent-encoded UTF-8 character outside ASCII, or an unreserved one (RFC 3986, 2.3), is decoded; any other
+    percent-encoding (``%20``, ``%2F``, ``%25``) stays, as an IRI holding it spells it. So ``/id/topic/
+    h%C3%A0-n%E1%BB%99i`` names ``id/topic/hà-nội``, and ``/id/topic/a%2Fb`` names ``id/topic/a%2Fb``, not
+    ``id/topic/a/b``."""
+    def decode(m: re.Match[str]) -> str:
+        run = m.group(0)
+        tokens = [run[i:i + 3] for i in range(0, len(run), 3)]
+        octets = bytes(int(t[1:], 16) for t in tokens)
+        out, i = [], 0
+        while i < len(octets):
+            b = octets[i]
+            if b < 0x80:
+                out.append(chr(b) if chr(b) in _UNRESERVED else tokens[i])
+                i += 1
+                continue
+            size = 2 if 0xC2 <= b <= 0xDF else 3 if 0xE0 <= b <= 0xEF else 4 if 0xF0 <= b <= 0xF4 else 1
+            try:
+                out.append(octets[i:i + size].decode("utf-8"))
+                i += size
+            except UnicodeDecodeError:   # not UTF-8: kept as sent
+                out.append(tokens[i])
+                i += 1
+        return "".join(out)
+
+    return _ESCAPES.sub(decode, quote(raw, safe=_KEPT))
+
+
+# The paths a static site holds as files: what every web server maps to the same file name
+_FILE_PATH = re.compile(r"[A-Za-z0-9._~\-]+(?:/[A-Za-z0-9._~\-]+)*")
+
+
+def is_file_path(rel: str) -> bool:
+    """Whether a static site can hold the documents about the thing at ``rel`` (a path below the base) as
+    files: letters, digits and ``-._~`` between slashes, without ``..``. A web server decodes ``%2F`` or
+    ``%20`` in a request before it looks for a file, so an IRI holding one has no file a request finds."""
+    return bool(_FILE_PATH.fullmatch(rel)) and ".." not in rel.split("/")
 
 
 def has_document(rel: str) -> bool:
@@ -144,9 +198,9 @@ class Site:
         return iri.startswith(self.base_iri)
 
     def local(self, iri: str) -> str:
-        """Where an IRI answers on this site (IRIs outside the base are left as they are)."""
+        """Where an IRI answers on this site, as a URI (IRIs outside the base are left as they are)."""
         if iri.startswith(self.base_iri):
-            return self.base_url + iri[len(self.base_iri):]
+            return to_uri(self.base_url + iri[len(self.base_iri):])
         return iri
 
     def iri(self, path: str) -> str:
@@ -164,8 +218,9 @@ class Site:
         return DOC_PREFIX + rel + (f".{variant.ext}" if variant else "")
 
     def doc_url(self, iri: str, variant: Variant | None = None) -> str | None:
+        """The URL (a URI: see ``to_uri``) of the document about ``iri``; ``None`` for IRIs not ours."""
         p = self.doc_path(iri, variant)
-        return None if p is None else self.base_url + p
+        return None if p is None else to_uri(self.base_url + p)
 
     def page(self, iri: str) -> str:
         """The link a page uses for a resource: its HTML page if it is a thing of ours (``id/``, ``record/``,
@@ -174,6 +229,8 @@ class Site:
         rel = iri[len(self.base_iri):].split("#", 1)[0] if iri.startswith(self.base_iri) else None
         if rel is None or not has_document(rel):
             return self.local(iri)
+        if self.static and not is_file_path(rel):   # no page on a static site: the IRI itself
+            return to_uri(iri)
         url = self.doc_url(iri, HTML_VARIANT)
         if url is None:
             return iri
@@ -196,4 +253,4 @@ def is_thing_path(path: str) -> bool:
 
 __all__ = ["Variant", "DOC_VARIANTS", "RDF_VARIANTS", "HTML_VARIANT", "DEFAULT_VARIANT", "HTML", "PROBLEM",
            "content_type", "negotiate", "split_ext", "variant_for_ext", "etag", "etag_matches", "Site",
-           "is_thing_path"]
+           "is_thing_path", "is_file_path", "to_uri", "iri_path"]

@@ -692,7 +692,8 @@ def sitemap_xml(project: Project, base_url: str, limit: int = 50_000) -> bytes:
     rows = describe._select(project.store, f"""SELECT DISTINCT ?s WHERE {{ ?s ?p ?o
         FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{s.base_iri}") && (STRSTARTS(STR(?s), "{s.base_iri}id/")
                || STRSTARTS(STR(?s), "{s.base_iri}record/"))) }} ORDER BY ?s LIMIT {int(limit)}""")
-    urls += [site.page(str(r[0])) for r in rows.rows]
+    # (a static site has no page for an IRI no file can be named after: its link leaves the site)
+    urls += [u for u in (site.page(str(r[0])) for r in rows.rows) if u.startswith(site.base_url)]
     body = "".join(f"  <url><loc>{html.escape(u or '')}</loc></url>\n" for u in urls[:limit])
     return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
             + body + "</urlset>\n").encode("utf-8")
