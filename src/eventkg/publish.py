@@ -34,7 +34,6 @@ from .server.conneg import THING_ROOTS, VOCABULARIES
 from .store.base import Rows
 
 DOC = "doc/"
-_SAFE_PATH = re.compile(r"[A-Za-z0-9._~\-]+(?:/[A-Za-z0-9._~\-]+)*")
 
 
 def _variants() -> list[tuple[str, str, list[str]]]:
@@ -45,8 +44,6 @@ def _variants() -> list[tuple[str, str, list[str]]]:
     out = []
     for v in DOC_VARIANTS:
         types = [v.media_type] + ([m for m in v.fmt.media_types if m != v.media_type] if v.fmt else [])
-        if v.fmt is None:
-            types.append("application/xhtml+xml")
         out.append((v.ext, v.content_type, types))
     return out
 
@@ -54,14 +51,17 @@ def _variants() -> list[tuple[str, str, list[str]]]:
 def accept_rules(default: str) -> list[tuple[str, str]]:
     """(regular expression on the Accept header, extension) in the order a web server must try them: a
     variant listed first in the header, then one listed anywhere, then wildcards (the default), and any
-    other non-empty header is not acceptable ("406")."""
+    other non-empty header is not acceptable ("406"). A range of one type (``application/*``) gets the first
+    variant of that type, as on the live server, and goes before ``*/*``, which gets ``default``."""
     first, anywhere = [], []
+    kinds: dict[str, str] = {}
     for ext, _, types in _variants():
         alt = "|".join(re.escape(t) for t in types)
         first.append((rf"^\s*({alt})\s*(;|,|$)", ext))
         anywhere.append((rf"(^|,)\s*({alt})\s*(;|,|$)", ext))
-    wild = [(r"(^|,)\s*\*/\*", default), (r"(^|,)\s*text/\*", "html")]
-    return first + anywhere + wild + [(r".", "406")]
+        kinds.setdefault(types[0].split("/")[0], ext)
+    wild = [(rf"(^|,)\s*{re.escape(kind)}/\*", ext) for kind, ext in kinds.items()]
+    return first + anywhere + wild + [(r"(^|,)\s*\*/\*", default), (r".", "406")]
 
 
 @dataclass
@@ -137,7 +137,7 @@ def _publish_into(project: Project, out: Path, tmp: Path, base_url: str,
                   progress: Callable[[int], None] | None, workers: int | None = 1) -> Published:
     from .export import write_export
     from .server import pages
-    from .server.conneg import DOC_VARIANTS, Site
+    from .server.conneg import DOC_VARIANTS, Site, is_file_path
     from .server.errors import NotFound
 
     base_url = base_url if base_url.endswith("/") else base_url + "/"
@@ -153,7 +153,7 @@ def _publish_into(project: Project, out: Path, tmp: Path, base_url: str,
         site = Site(project.settings.base_iri, base_url)
         paths = resources(project)
         for path in [*VOCABULARIES, *paths]:
-            if not _SAFE_PATH.fullmatch(path) or ".." in path.split("/"):
+            if not is_file_path(path):
                 result.skipped.append(path)
                 continue
             try:
@@ -373,8 +373,9 @@ def publish_command(ctx: click.Context, out: Path, base_url: str | None, force: 
     click.echo(f"Published {res.resources} documents ({res.files} files) to {res.out}; "
                f"rules for nginx: {res.out / 'nginx.conf'}, Apache: {res.out / '.htaccess'}")
     if res.skipped:
-        click.echo(f"Skipped {len(res.skipped)} IRIs that cannot be file names: {', '.join(res.skipped[:5])}",
-                   err=True)
+        more = f" and {len(res.skipped) - 5} more" if len(res.skipped) > 5 else ""
+        click.echo(f"Skipped {len(res.skipped)} IRIs that cannot be file names (the pages link to the IRIs "
+                   f"themselves): {', '.join(res.skipped[:5])}{more}", err=True)
 
 
 __all__ = ["publish", "publish_command", "nginx_conf", "htaccess", "accept_rules", "resources", "Published"]

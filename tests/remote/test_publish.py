@@ -29,7 +29,8 @@ ACCEPTS = [
     None, "", "*/*", "text/html", "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
     "text/turtle", "application/x-turtle", "application/ld+json", "application/n-triples", "application/n-quads",
     "application/trig", "application/rdf+xml", "text/turtle, application/ld+json;q=0.5",
-    "application/ld+json, text/turtle;q=0.9, */*;q=0.1", "image/png",
+    "application/ld+json, text/turtle;q=0.9, */*;q=0.1", "image/png", "application/*", "text/*",
+    "application/xhtml+xml",
 ]
 PATHS = ["id/event/e1", "id/org/o1", "record/e1", "ontology", "shapes", "dataset", "doc/id/event/e1",
          "doc/record/e1", "doc/ontology", ".well-known/void", "id/event/nothing", "doc/id/event/nothing"]
@@ -337,3 +338,31 @@ DocumentRoot {www}
     finally:
         proc.terminate()
         proc.wait(10)
+
+
+def test_iris_no_file_can_be_named_after_are_listed_and_not_linked(proj: Path, tmp_path: Path) -> None:
+    root = tmp_path / "proj"
+    shutil.copytree(proj, root, ignore=shutil.ignore_patterns("store"))
+    slugs = ["a%2Fb", "a%20b", "h%C3%A0", "x?y", "p%25q", "s%3Bt", "ok"]
+    (root / "data" / "odd.ttl").write_text(
+        f"@prefix ekg: <{BASE}ontology#> .\n<{BASE}record/odd> a ekg:Record .\n"
+        + "".join(f'<{BASE}id/org/{s}> a <https://schema.org/Organization> ; <https://schema.org/name> "{s}" ;'
+                  f' <http://www.w3.org/2000/01/rdf-schema#seeAlso> <{BASE}id/org/next> .\n' for s in slugs)
+        + f"<{BASE}id/org/next> <http://www.w3.org/2000/01/rdf-schema#seeAlso> "
+        + ", ".join(f"<{BASE}id/org/{s}>" for s in slugs) + " .\n", encoding="utf-8")
+
+    def run(*args: str) -> Any:
+        return CliRunner().invoke(cli, ["--project", str(root), *args], obj={}, env={"EVENTKG_STORE": ""})
+
+    assert run("load").exit_code == 0
+    out, base_url = tmp_path / "www", "http://127.0.0.1:8999/"
+    r = run("publish", "--out", str(out), "--base-url", base_url)
+    assert r.exit_code == 0, r.output
+    skipped = [s for s in slugs if s != "ok"]
+    assert f"Skipped {len(skipped)} IRIs" in r.stderr and f"and {len(skipped) - 5} more" in r.stderr, r.stderr
+    assert (out / "doc/id/org/ok.html").is_file()
+    pages = [(out / "doc/id/org/next.html").read_text(encoding="utf-8"), (out / "sitemap.xml").read_text()]
+    for s in skipped:
+        for text in pages:
+            assert f"{base_url}doc/id/org/{s}" not in text and f"doc/id/org/{s}.html" not in text, s
+    assert f"{base_url}doc/id/org/ok.html" in pages[0] and f"{base_url}doc/id/org/ok.html" in pages[1]
