@@ -357,6 +357,9 @@ def test_iris_outside_ascii_or_with_escapes_answer_at_their_uris(tmp_path) -> No
                 assert c.get(f"/doc/{path}", headers={"Accept": "text/html"}).status_code == 200
             # the same path, unescaped, is another IRI (none here)
             assert c.get("/id/topic/a/b").status_code == 404
+            # a path no IRI can end with names nothing (it is no malformed query)
+            for path in ("/id/topic/x[1]", "/id/topic/%", "/id/topic/x%zz", "/doc/id/topic/x[1].ttl"):
+                assert c.get(path).status_code == 404, path
             # an unreserved character sent escaped is the same character (RFC 3986, 6.2.2.2)
             assert c.get("/id/topic/%61", headers={"Accept": "text/turtle"}).headers["location"] == \
                 f"{c.base_url}/doc/id/topic/a.ttl"

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, AsyncIterator, Awaitable, Callable, Iterable
 from urllib.parse import parse_qs, parse_qsl, unquote, urlencode
 
+import pyoxigraph as ox
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -323,7 +324,12 @@ def _site_path(request: Request, under: str = "") -> str:
     root = _root(request)
     if root and path.startswith(root + "/"):
         path = path[len(root) + 1:]
-    return path[len(under):] if under and path.startswith(under) else path
+    path = path[len(under):] if under and path.startswith(under) else path
+    try:   # a path no IRI can end with ("x[1]", a stray "%") names nothing in the graph
+        ox.NamedNode(_state(request).project.settings.base_iri + path)
+    except ValueError as e:
+        raise NotFound(f"nothing at {request.url.path}: no IRI ends with {path!r} ({e})") from e
+    return path
 
 
 def _highlight(request: Request) -> tuple[int, int] | None:
