@@ -281,3 +281,148 @@ def test_json_ld_with_a_vocabulary_keeps_every_key(tmp_path: Path) -> None:
                                 "organizer": {"@id": "https://w3id.org/eventkg/id/org/aichr"}}))
     [rec] = records_from_file(path, context=JSONLD_CTX)
     assert (EV, SCHEMA.organizer, URIRef("https://w3id.org/eventkg/id/org/aichr")) in rec.to_rdflib()
+
+
+def _big_record(tmp_path: Path, middle: str, fillers: int = 3000, bom: bool = False) -> Path:
+    """A Turtle record of many statements with ``middle`` among them (cut in pieces below)."""
+    head = (f"@prefix schema: <https://schema.org/> .\n@prefix ekg: <{EKG}> .\n"
+            f"<{REC}> a ekg:Record .\n")
+    fill = "".join(f'<{EV}-{i}> schema:name "filler {i} with some words to take up room" .\n'
+                   for i in range(fillers))
+    path = tmp_path / "big.ttl"
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + (head + fill + middle + fill.replace("filler", "after"))
+                     .encode("utf-8"))
+    return path
+
+
+@pytest.fixture
+def small_pieces(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Files of a few hundred kilobytes are cut as files of 16 MiB are (the same code, smaller numbers)."""
+    from eventkg.store import bulk
+
+    monkeypatch.setattr(bulk, "PARALLEL_BYTES", 64 << 10)
+    monkeypatch.setitem(bulk.PIECE_BYTES, "turtle", 32 << 10)
+
+
+@pytest.mark.parametrize("middle", [
+    # a long string holding lines that look like a directive and like a statement's end
+    f'<{EV}> schema:description """An example query:\nPREFIX schema: <http://schema.org/>\n'
+    'SELECT ?e WHERE { ?e schema:about ?t } .\n<http://evil.example/s> <http://evil.example/p> '
+    '<http://evil.example/o> . # the end"""@en .\n',
+    # a blank node named in two statements far apart
+    '_:b1 schema:name "one" .\n' + "".join(f'<{EV}-x{i}> schema:alternateName "padding {i} to push the next '
+                                           'statement into another piece" .\n' for i in range(2000))
+    + '_:b1 schema:alternateName "the same node" .\n',
+])
+def test_a_big_file_loads_as_it_parses(middle: str, tmp_path: Path, small_pieces: None) -> None:
+    path = _big_record(tmp_path, middle)
+    store = EmbeddedStore(tmp_path / "store")
+    rebuild(store, [path])
+    got = graph_from_triples(q.triple for q in store._store.quads_for_pattern(None, None, None, None))
+    want = Graph().parse(path, format="turtle")
+    assert len(got) == len(want) and isomorphic(got, want)
+
+
+def test_a_syntax_error_in_a_big_file_with_a_byte_order_mark_names_its_line(tmp_path: Path,
+                                                                             small_pieces: None) -> None:
+    path = _big_record(tmp_path, '<urn:a> <urn:b> "open string .\n', bom=True)
+    line = 3 + 3000 + 1
+    store = EmbeddedStore(tmp_path / "store")
+    with pytest.raises(LoadError, match=f"line {line}\\b"):
+        rebuild(store, [path])
+    # and the same file, corrected, loads in pieces though it starts with a byte order mark
+    path.write_bytes(path.read_bytes().replace(b'"open string .', b'"closed string" .'))
+    rebuild(store, [path])
+    assert store.count() == len(Graph().parse(data=path.read_bytes()[3:], format="turtle"))
+
+
+def test_folders_are_read_through_links_and_what_is_no_record_file_is_passed_over(tmp_path: Path) -> None:
+    from eventkg.load import iter_files
+
+    src = Path(__file__).resolve().parents[1] / "data" / "records"
+    top, elsewhere = tmp_path / "records", tmp_path / "elsewhere"
+    (top / "sub").mkdir(parents=True)
+    elsewhere.mkdir()
+    (top / "topics.ttl").write_bytes((src / "topics.ttl").read_bytes())
+    (elsewhere / "reference.ttl").write_bytes((src / "reference.ttl").read_bytes())
+    (top / "sub" / "more").symlink_to(elsewhere, target_is_directory=True)   # a linked folder is read
+    (top / "sub" / "loop").symlink_to(top, target_is_directory=True)         # once
+    for other in ("topics.ttl.bak", "topics.ttl.disabled", ".topics.ttl.swp", ".hidden.ttl", "notes.txt"):
+        (top / other).write_bytes((src / "topics.ttl").read_bytes())
+    (top / ".git").mkdir()
+    (top / ".git" / "x.ttl").write_text("not read", encoding="utf-8")
+    assert [p.name for p in iter_files([top])] == ["reference.ttl", "topics.ttl"]
+    store = EmbeddedStore(tmp_path / "store")
+    rebuild(store, [top])
+    assert sorted(store.records()) == ["https://w3id.org/eventkg/record/reference",
+                                       "https://w3id.org/eventkg/record/topics"]
+    # a link to nothing is an error, not a record quietly left out of the store
+    (top / "gone.ttl").symlink_to(tmp_path / "nowhere.ttl")
+    with pytest.raises(LoadError, match="a link to nothing") as e:
+        iter_files([top])
+    assert "gone.ttl" in str(e.value)
+
+
+SETPRIV = "/usr/bin/setpriv"
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not Path(SETPRIV).exists(), reason="needs root and setpriv")
+def test_a_folder_or_file_that_cannot_be_read_is_named_and_nothing_changes(tmp_path: Path) -> None:
+    """As a user for whom permissions hold (root without its capabilities)."""
+    import subprocess
+    import sys
+
+    eventkg = str(Path(sys.executable).parent / "eventkg")
+    root = Path(__file__).resolve().parents[1]
+    src = root / "data" / "records"
+    store = tmp_path / "store"
+    assert subprocess.run([eventkg, "--project", str(root), "--store", str(store), "load"],
+                          capture_output=True).returncode == 0
+    def content() -> list[str]:
+        s = EmbeddedStore(store)
+        try:
+            return sorted(map(str, s._store))
+        finally:
+            s.close()
+
+    before = content()
+    cases = {}
+    for name, big in (("dir", False), ("small", False), ("large", True)):
+        folder = tmp_path / name
+        folder.mkdir()
+        (folder / "topics.ttl").write_bytes((src / "topics.ttl").read_bytes())
+        hidden = folder / "sub" if name == "dir" else folder / "reference.ttl"
+        if name == "dir":
+            hidden.mkdir()
+            (hidden / "reference.ttl").write_bytes((src / "reference.ttl").read_bytes())
+        else:
+            body = (src / "reference.ttl").read_bytes()
+            hidden.write_bytes(body + (b"# " + b"x" * 100 + b"\n") * 1000 if big else body)
+        hidden.chmod(0)
+        cases[name] = (folder, hidden)
+    for name, (folder, hidden) in cases.items():
+        for extra in ([], ["--validate"]):
+            r = subprocess.run([SETPRIV, "--inh-caps=-all", "--bounding-set=-all", "--", eventkg, "--project",
+                                str(root), "--store", str(store), "load", *extra, str(folder)],
+                               capture_output=True, text=True)
+            assert r.returncode == 2, (name, extra, r.stderr)
+            assert str(hidden) in r.stderr and "cannot read" in r.stderr and "Traceback" not in r.stderr, r.stderr
+    assert content() == before
+
+
+def test_a_graph_named_by_a_blank_node_is_called_so(tmp_path: Path) -> None:
+    path = tmp_path / "blank.trig"
+    path.write_text("_:g { <urn:a> <urn:b> <urn:c> . }\n", encoding="utf-8")
+    with pytest.raises(LoadError, match="a graph named by a blank node"):
+        records_from_file(path)
+
+
+def test_a_parser_message_stays_on_one_line(tmp_path: Path) -> None:
+    # rdflib's RDF/XML parser quotes the text it met, line breaks and all; an error is one line on stderr
+    path = tmp_path / "bad.rdf"
+    path.write_text('<?xml version="1.0"?>\n<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">\n'
+                    '<rdf:Description rdf:about="urn:x">\n\t\t<rdf:type rdf:resource="urn:t"/>\n\t\tloose text\n'
+                    '\t\t</rdf:Description>\n</rdf:RDF>\n', encoding="utf-8")
+    with pytest.raises(LoadError) as e:
+        records_from_file(path)
+    assert "\n" not in str(e.value), str(e.value)

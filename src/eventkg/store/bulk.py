@@ -9,9 +9,12 @@ writers at once).
 
 A piece ends where a statement does: at a newline for N-Triples and N-Quads, after a line ``}`` for TriG
 and after ``␠.`` at the end of a line for Turtle. The prefix and base directives met before a piece are
-repeated at its top. A cut can only go wrong inside a long string literal that holds the pattern; the
-piece before it then ends inside the string and fails to parse, and the file is loaded again in one call,
-which reports a real syntax error with its true line (quads loaded twice are stored once).
+repeated at its top. That holds only where no statement spans lines inside a literal and no blank node is
+named, so a file is cut only if it holds no long string (three quotes in a row, double or single: a line
+inside one may look like a statement's end or a directive) and no blank node label (``_:``: each call
+names its blank nodes apart, so a label used in two pieces would become two nodes). Other files, and a
+file whose piece fails to parse (a real syntax error), are loaded in one call, which reports the error
+with its true line; what the pieces loaded is cleared first.
 """
 
 from __future__ import annotations
@@ -76,6 +79,31 @@ def directives(path: str) -> list[tuple[int, bytes]]:
 
 
 BOM = codecs.BOM_UTF8
+_UNCUTTABLE = (b'"' * 3, b"'" * 3, b"_:")
+
+
+def cuttable(path: str) -> bool:
+    """Whether the file holds none of what a cut could break (see the module doc): a plain scan for the
+    bytes, so a match inside a literal or an IRI only costs the file its pieces."""
+    tail = b""
+    with open(path, "rb") as f:
+        while True:
+            block = f.read(8 << 20)
+            if not block:
+                return True
+            data = tail + block
+            if any(m in data for m in _UNCUTTABLE):
+                return False
+            tail = data[-2:]
+
+
+def _load_whole(store: ox.Store, path: str, fmt: RdfFormat, graph: ox.NamedNode | None, bom: bool) -> None:
+    assert fmt.oxigraph is not None
+    if bom:
+        with open(path, "rb") as f:
+            store.bulk_load(f.read()[len(BOM):], format=fmt.oxigraph, to_graph=graph)
+    else:
+        store.bulk_load(path=path, format=fmt.oxigraph, to_graph=graph)
 
 
 def bulk_load_file(store: ox.Store, path: str, fmt: RdfFormat, graph: ox.NamedNode | None,
@@ -87,19 +115,17 @@ def bulk_load_file(store: ox.Store, path: str, fmt: RdfFormat, graph: ox.NamedNo
     workers = workers or min(os.cpu_count() or 1, 4)
     with open(path, "rb") as f:
         bom = f.read(len(BOM)) == BOM   # a UTF-8 byte order mark, which some editors write: passed over
-    parts = pieces(path, fmt.name, size) if size >= PARALLEL_BYTES and fmt.name in _CUT and workers > 1 else []
+    big = size >= PARALLEL_BYTES and fmt.name in _CUT and workers > 1
+    parts = pieces(path, fmt.name, size) if big and cuttable(path) else []
     if len(parts) < 2:
-        if bom:
-            with open(path, "rb") as f:
-                store.bulk_load(f.read()[len(BOM):], format=fmt.oxigraph, to_graph=graph)
-        else:
-            store.bulk_load(path=path, format=fmt.oxigraph, to_graph=graph)
+        _load_whole(store, path, fmt, graph, bom)
         if progress:
             progress(size)
         return
     if bom:
         parts[0] = (len(BOM), parts[0][1])
     heads = directives(path) if fmt.name in ("turtle", "trig") else []
+    before = set(store.named_graphs())
 
     def load(part: tuple[int, int]) -> int:
         start, end = part
@@ -123,8 +149,11 @@ def bulk_load_file(store: ox.Store, path: str, fmt: RdfFormat, graph: ox.NamedNo
                 break
             if progress:
                 progress(done)
-    if failed:
-        store.bulk_load(path=path, format=fmt.oxigraph, to_graph=graph)
+    if failed:   # what the other pieces loaded goes, and the file is read in one call
+        for g in set(store.named_graphs()) - before:
+            store.remove_graph(g)
+        store.clear_graph(graph if graph is not None else ox.DefaultGraph())
+        _load_whole(store, path, fmt, graph, bom)
 
 
-__all__ = ["bulk_load_file", "pieces", "directives", "PARALLEL_BYTES"]
+__all__ = ["bulk_load_file", "pieces", "directives", "cuttable", "PARALLEL_BYTES"]

@@ -11,6 +11,7 @@ import gc
 import os
 import re
 import shutil
+import traceback
 from pathlib import Path
 from typing import BinaryIO, Iterable, Mapping, Sequence
 
@@ -20,8 +21,8 @@ from rdflib.term import Node
 from .. import terms
 from ..errors import ConfigError, LoadError, QueryError, RecordError, RecordNotFound, StoreError
 from ..formats import RdfFormat, written
-from ..load import (Record, dataset_graph_names, declared_by_two_files, declared_twice, default_graph_record,
-                    syntax_error)
+from ..load import (Record, dataset_graph_names, declarations, declared_by_two_files, declared_twice,
+                    default_graph_record, record_iri_for, syntax_error)
 from ..namespaces import BASE_IRI
 from .bind import with_values
 from .base import (Boolean, Progress, QueryResult, Rows, Store, StoreInfo, Triples, has_dataset_clause,
@@ -286,6 +287,8 @@ class EmbeddedStore(Store):
                 assert fmt.oxigraph is not None
                 try:
                     bulk_load_file(target, path, fmt, ox.NamedNode(graph) if graph else None, progress)
+                    if graph is not None:   # named after the file's first declaration: it must have one
+                        record_iri_for(declarations(target, ox.NamedNode(graph)), path, base_iri)
                     for name, size in made.items():
                         if sum(1 for _ in target.quads_for_pattern(None, None, None, ox.NamedNode(name))) != size:
                             raise declared_twice(path, name, by_this_default_graph=False, other=made_by[name])
@@ -313,7 +316,15 @@ class EmbeddedStore(Store):
             if extra:
                 target.bulk_extend(q for r in extra for q in r.quads())
             target.flush()
-        except BaseException:
+        except BaseException as e:
+            # The new store must be closed (its folder locked till then) before the error goes up: the frames
+            # of the error's tracebacks hold it too, and a caller may keep the error (and retry the load).
+            seen: set[int] = set()
+            err: BaseException | None = e
+            while err is not None and id(err) not in seen:
+                seen.add(id(err))
+                traceback.clear_frames(err.__traceback__)
+                err = err.__cause__ or err.__context__
             del target
             gc.collect()
             if new is not None:
