@@ -628,7 +628,9 @@ XSD_NS = "http://www.w3.org/2001/XMLSchema#"
 # the canonical ones (another RDF term than the stored one if rewritten).
 TRICKY = [("zero", "0", XSD_NS + "integer"), ("no", "false", XSD_NS + "boolean"), ("crlf", "a\r\nb", None),
           ("lines", "x\ny\tz", None), ("double", "1", XSD_NS + "double"),
-          ("when", "2018-06-21T10:00:00Z", XSD_NS + "dateTime")]
+          ("when", "2018-06-21T10:00:00Z", XSD_NS + "dateTime"), ("nan", "NaN", XSD_NS + "double"),
+          ("inf", "-INF", XSD_NS + "double"), ("day", "2018-06-21+07:00", XSD_NS + "date"),
+          ("yes", "true", XSD_NS + "boolean"), ("big", "12345678901234567890", XSD_NS + "integer")]
 
 
 def _tricky_record(tmp_path: Path) -> Path:
@@ -672,3 +674,42 @@ def test_rdfxml_keeps_a_carriage_return(run_cli, tmp_path: Path) -> None:  # typ
     for what, data in outputs.items():
         g = Graph().parse(data=data, format="xml")
         assert (URIRef("urn:x:tricky"), URIRef("urn:p:crlf"), crlf) in g, (what, data)
+
+
+def test_a_triple_file_of_several_records_is_refused_by_every_load(loaded_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    # the whole store exported as Turtle declares every record: no load may file it all under the first
+    before = loaded_cli("export", "--format", "nq").stdout_bytes
+    out = tmp_path / "all.ttl"
+    assert loaded_cli("export", "--format", "turtle", "--output", str(out)).exit_code == 0
+    for extra in ([], ["--validate"]):
+        r = loaded_cli("load", *extra, str(out))
+        assert r.exit_code == 2 and "declares" in r.stderr and "records" in r.stderr and str(out) in r.stderr, \
+            (extra, r.output)
+        assert loaded_cli("export", "--format", "nq").stdout_bytes == before
+
+
+def test_a_record_given_twice_is_refused_by_validate_as_by_add(loaded_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    examples = ROOT / "tests" / "model" / "examples"
+    files = [str(examples / "min-event.ttl"), str(examples / "min-event.jsonld")]
+    for command in ("validate", "add"):
+        r = loaded_cli(command, *files)
+        assert r.exit_code == 2 and "is given twice" in r.stderr, (command, r.output)
+        assert files[0] in r.stderr and files[1] in r.stderr, (command, r.stderr)
+
+
+@pytest.mark.parametrize("fmt", ["turtle", "nt", "nq", "trig", "jsonld", "rdfxml"])
+def test_exports_give_back_every_value_as_stored(run_cli, tmp_path: Path, fmt: str) -> None:  # type: ignore[no-untyped-def]
+    import pyoxigraph as ox
+
+    assert run_cli("load", "data", str(_tricky_record(tmp_path))).exit_code == 0
+    want = {(f"urn:p:{n}", text, dt or XSD_NS + "string") for n, text, dt in TRICKY}
+    oxfmt = {"turtle": "TURTLE", "nt": "N_TRIPLES", "nq": "N_QUADS", "trig": "TRIG", "jsonld": "JSON_LD",
+             "rdfxml": "RDF_XML"}[fmt]
+    for args in ([], ["--record", "urn:rec:tricky"]):
+        r = run_cli("export", "--format", fmt, *args)
+        assert r.exit_code == 0, r.output
+        # read by Oxigraph's parsers, which keep a literal's text as written
+        got = {(t.predicate.value, t.object.value, t.object.datatype.value)
+               for t in ox.parse(r.stdout_bytes, format=getattr(ox.RdfFormat, oxfmt))
+               if t.subject == ox.NamedNode("urn:x:tricky")}
+        assert got == want, (args, got ^ want)

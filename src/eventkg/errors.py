@@ -52,6 +52,9 @@ class LoadError(EventKGError):
     title = "Cannot read RDF"
 
     def __init__(self, source: str, reason: str, line: int | None = None, column: int | None = None) -> None:
+        # one line, whatever the parser's message holds (rdflib's RDF/XML parser quotes the text it met,
+        # line breaks and all): the line breaks a parser quotes are shown as \n
+        reason = reason.replace("\r", "\\r").replace("\n", "\\n")
         self.source, self.reason, self.line, self.column = source, reason, line, column
         where = source
         if line is not None:

@@ -14,14 +14,14 @@ import json
 import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, BinaryIO, Iterable, Iterator
+from typing import Any, BinaryIO, Callable, Iterable, Iterator
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph
 
 from . import terms
 from .formats import RdfFormat, rdf_format, written
-from .namespaces import BASE_IRI, PREFIXES
+from .namespaces import BASE_IRI, PREFIXES, XSD
 from .store.base import Store
 
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
@@ -198,11 +198,29 @@ def load_context(path: Path | None = None) -> dict[str, Any]:
     return ctx if isinstance(ctx, dict) else {}
 
 
+def _native_integer(text: str) -> int | None:
+    return int(text) if _CANONICAL_INTEGER.fullmatch(text) and abs(int(text)) < 2 ** 53 else None
+
+
+# JSON numbers and booleans for the literals they give back exactly (JSON-LD's "native types", which rdflib
+# applies to xsd:double as well: "1"^^xsd:double came back as "1.0E0", and NaN or INF made the file no JSON)
+_CANONICAL_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")
+_NATIVE: dict[str, Callable[[str], Any]] = {
+    str(XSD.integer): _native_integer,
+    str(XSD.boolean): {"true": True, "false": False}.get,
+}
+
+
 def _sorted_json(value: Any, ordered: bool = False) -> Any:
     """Expanded JSON-LD with its keys and its value sets in one order (the same graph, the same bytes); the
     items of an ``@list`` (an RDF list) keep theirs, which is the list's meaning."""
     if isinstance(value, dict):
-        return {k: _sorted_json(v, k == "@list") for k, v in sorted(value.items())}
+        out = {k: _sorted_json(v, k == "@list") for k, v in sorted(value.items())}
+        if isinstance(out.get("@value"), str) and out.get("@type") in _NATIVE:
+            native = _NATIVE[out["@type"]](out["@value"])
+            if native is not None:
+                out["@value"] = native
+        return out
     if isinstance(value, list):
         items = [_sorted_json(v) for v in value]
         if ordered or len(items) < 2:  # most values of expanded JSON-LD: no key to make
@@ -298,11 +316,10 @@ def jsonld_from_graph(g: Graph, context: dict[str, Any], name: str | None = None
 
 def _jsonld_object(g: Graph, context: dict[str, Any], name: str | None,
                    compactor: _Compactor | None) -> dict[str, Any]:
-    # rdflib's JSON-LD from RDF, as its serializer calls it (whose native types stand for a bug of rdflib's:
-    # it passes them as a tuple, which is true), without writing JSON text to read it back
+    # rdflib's JSON-LD from RDF, without writing JSON text to read it back
     from rdflib.plugins.serializers.jsonld import from_rdf
 
-    expanded = from_rdf(g, use_native_types=True)
+    expanded = from_rdf(g, use_native_types=False)   # numbers and booleans: see _NATIVE
     # in the order of their ids before nesting too: which node of a cycle of single references stays at the
     # top must not depend on the order rdflib gives them in (it varies with Python's hash seed)
     by_id = sorted((_sorted_json(n) for n in expanded), key=lambda n: str(n.get("@id", "")))

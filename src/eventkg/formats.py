@@ -99,12 +99,10 @@ def format_for_path(path: str | Path, explicit: str | None = None) -> RdfFormat:
     """The format of a file: ``explicit`` if given, else from its extension. Raises UnknownFormatError."""
     if explicit:
         return rdf_format(explicit, str(path))
-    suffixes = Path(path).suffixes
-    for ext in reversed(suffixes):
-        e = ext.lstrip(".").lower()
-        for f in RDF_FORMATS:
-            if e in f.extensions:
-                return f
+    e = Path(path).suffix.lstrip(".").lower()   # the last extension only: x.ttl.bak is no Turtle file
+    for f in RDF_FORMATS:
+        if e and e in f.extensions:
+            return f
     raise UnknownFormatError(str(path), None, _known())
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import codecs
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,18 +55,42 @@ class Record:
 
 
 def iter_files(paths: Iterable[str | Path]) -> list[Path]:
-    """The RDF files named or found (recursively, sorted) in folders; other files are passed over.
-
-    Raises LoadError for a path that does not exist."""
+    """The RDF files named, or found in folders: recursively, through links, sorted. Hidden files and folders
+    (a name starting with ".") and files whose last extension is no RDF format's (``x.ttl.bak``) are passed
+    over. Raises LoadError for a path that does not exist, a folder that cannot be read, or a link to
+    nothing: a load must not quietly leave out records it was given."""
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(sorted(f for f in p.rglob("*") if f.is_file() and is_rdf_file(f)))
+            out.extend(_walk(p))
         elif p.is_file():
             out.append(p)
         else:
             raise LoadError(str(p), "no such file or folder")
     return out
+
+
+def _walk(folder: Path) -> list[Path]:
+    def refuse(e: OSError) -> None:
+        raise LoadError(str(e.filename or folder), f"cannot read the folder ({e.strerror or e})")
+
+    found: list[Path] = []
+    seen: set[str] = set()
+    for root, dirs, files in os.walk(folder, onerror=refuse, followlinks=True):
+        real = os.path.realpath(root)
+        if real in seen:   # a link back to a folder already read
+            dirs[:] = []
+            continue
+        seen.add(real)
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            f = Path(root, name)
+            if name.startswith(".") or not is_rdf_file(f):
+                continue
+            if not f.exists():
+                raise LoadError(str(f), f"a link to nothing ({os.readlink(f)})")
+            found.append(f)
+    return sorted(found)
 
 
 def syntax_error(source: str, e: SyntaxError) -> LoadError:
@@ -294,6 +319,17 @@ def record_iri_for(triples: list[ox.Triple] | list[ox.Quad], source: str, base_i
     return _fallback_iri(Path(source).name, base_iri)
 
 
+def declarations(store: ox.Store, graph: ox.NamedNode) -> list[ox.Triple]:
+    """The triples of ``graph`` that type a node ``ekg:Record`` or ``owl:Ontology``: what ``record_iri_for``
+    reads, for a file bulk-loaded into that graph (whose name was read from the file's first declaration)."""
+    return [q.triple for cls in (RECORD_CLASS, ONTOLOGY_CLASS)
+            for q in store.quads_for_pattern(None, RDF_TYPE, cls, graph)]
+
+
+def is_declaration(t: ox.Triple | ox.Quad) -> bool:
+    return t.predicate == RDF_TYPE and (t.object == RECORD_CLASS or t.object == ONTOLOGY_CLASS)
+
+
 def _fallback_iri(name: str, base_iri: str) -> str:
     """``record/`` + the file's stem, made a valid IRI (``My file.ttl``: ``record/My%20file``)."""
     return f"{base_iri}record/{quote(name.split('.')[0] or 'record', safe='')}"
@@ -306,6 +342,8 @@ def records_from_bytes(data: bytes, fmt: RdfFormat, source: str, *, context: dic
     by_graph: dict[str | None, list[ox.Triple]] = {}
     for q in quads:
         g = q.graph_name
+        if isinstance(g, ox.BlankNode):
+            raise graph_named_by_a_blank_node(source, g, base_iri)
         key = None if isinstance(g, ox.DefaultGraph) else g.value
         by_graph.setdefault(key, []).append(q.triple)
     if not quads:
@@ -353,6 +391,8 @@ def scan_record_iri(path: Path, fmt: RdfFormat, base_iri: str = BASE_IRI) -> str
                         ontology = t.subject.value
     except SyntaxError as e:
         raise syntax_error(str(path), e) from e
+    except OSError as e:
+        raise LoadError(str(path), f"cannot read the file ({e.strerror or e})") from e
     if ontology:
         return ontology
     return _fallback_iri(path.name, base_iri)
@@ -426,6 +466,6 @@ def declared_records(triples: Iterable[ox.Triple | ox.Quad]) -> list[str]:
 __all__ = [
     "Record", "syntax_error", "iter_files", "read_context", "parse_quads", "record_iri_for", "records_from_bytes",
     "records_from_file", "scan_record_iri", "declared_records", "default_graph_record", "declared_twice",
-    "declared_by_two_files", "dataset_graph_names",
+    "declared_by_two_files", "dataset_graph_names", "declarations", "is_declaration",
     "graph_named_by_a_blank_node",
 ]

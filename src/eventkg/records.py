@@ -42,10 +42,16 @@ def read_records(paths: Sequence[str | Path], *, fmt: str | None = None, context
 
 def named_as_records(records: Sequence[Record], base_iri: str = BASE_IRI) -> None:
     """What makes a graph a record, before any shape: it is named ``{base_iri}record/NAME`` (the ontology and
-    any other graph come from the project, not from intake), and it holds the one ``ekg:Record`` node of
-    that name, which carries the record's title, licence and source. Raises LoadError naming the file."""
+    any other graph come from the project, not from intake), it holds the one ``ekg:Record`` node of that
+    name, which carries the record's title, licence and source, and no other file gives that record too.
+    Raises LoadError naming the file."""
     prefix = f"{base_iri}record/"
+    first: dict[str, str] = {}
     for r in records:
+        if r.iri in first:   # validated apart, the two versions would each conform; written, one would win
+            raise LoadError(r.source, f"the record <{r.iri}> is given twice (also by {first[r.iri]}): give one "
+                                      "version of a record")
+        first[r.iri] = r.source
         if not r.iri.startswith(prefix) or r.iri == prefix:
             raise LoadError(r.source, f"<{r.iri}> is no record's name: records are named {prefix}NAME (the graph "
                                       "name in TriG or N-Quads, else the node typed ekg:Record)")
@@ -112,11 +118,15 @@ def remove(store: Store, iri: str, base_iri: str = BASE_IRI) -> dict[str, list[s
 
 
 def _blank(path: Path) -> bool:
-    """Empty, or nothing but white space (read only when small)."""
-    size = path.stat().st_size
-    if size > 1 << 16:
-        return False
-    return not path.read_bytes().strip()
+    """Empty, or nothing but white space (read only when small). Raises LoadError if it cannot be read."""
+    try:
+        size = path.stat().st_size
+        if size > 1 << 16:
+            with open(path, "rb"):   # (read later; a file that cannot be is named now)
+                return False
+        return not path.read_bytes().strip()
+    except OSError as e:
+        raise LoadError(str(path), f"cannot read the file ({e.strerror or e})") from e
 
 
 def rebuild(store: Store, paths: Sequence[str | Path], *, ontology: Path | None = None, fmt: str | None = None,

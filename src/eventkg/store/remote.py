@@ -45,8 +45,8 @@ from .. import terms
 from ..errors import (ConfigError, LoadError, QueryError, QueryTimeout, ReadOnlyStoreError, RecordError,
                       RecordNotFound, StoreError)
 from ..formats import RdfFormat, rdf_format, written
-from ..load import (Record, declared_by_two_files, declared_twice, graph_named_by_a_blank_node, record_iri_for,
-                    syntax_error)
+from ..load import (Record, declared_by_two_files, declared_twice, graph_named_by_a_blank_node, is_declaration,
+                    record_iri_for, syntax_error)
 from ..namespaces import BASE_IRI
 from .base import (Boolean, Progress, QueryResult, Rows, Store, StoreInfo, Triples, has_dataset_clause,
                    looks_like_update, query_form, take, take_distinct, tidy_syntax_message)
@@ -618,11 +618,14 @@ class RemoteStore(Store):
             counter = _CountingReader(path, progress)
             run: list[ox.Triple] = []
             unnamed: list[ox.Triple] = []
+            declared: list[ox.Triple] = []   # a triple file's record declarations: it must have one
             current: str | None = graph
             try:
                 for q in ox.parse(counter, format=fmt.oxigraph, rename_blank_nodes=True):  # type: ignore[arg-type]
                     if graph is not None:
                         target: str | None = graph
+                        if is_declaration(q):
+                            declared.append(q)  # type: ignore[arg-type]
                     else:
                         g = getattr(q, "graph_name", None)
                         if isinstance(g, ox.BlankNode):
@@ -650,6 +653,8 @@ class RemoteStore(Store):
                 raise LoadError(path, str(e)) from e
             finally:
                 counter.close()
+            if graph is not None:
+                record_iri_for(declared, path, base_iri)
             if run:
                 yield current, run
             if unnamed:
