@@ -713,3 +713,16 @@ def test_exports_give_back_every_value_as_stored(run_cli, tmp_path: Path, fmt: s
                for t in ox.parse(r.stdout_bytes, format=getattr(ox.RdfFormat, oxfmt))
                if t.subject == ox.NamedNode("urn:x:tricky")}
         assert got == want, (args, got ^ want)
+
+
+def test_a_date_parameter_is_bound_as_written(loaded_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    q = tmp_path / "day.rq"
+    q.write_text("# title: The day given\n# param: day date A day\nSELECT ?day WHERE {}\n", encoding="utf-8")
+    for day in ("2018-06-21", "2018-06-21Z", "2018-06-21+07:00", "-0044-03-15"):
+        r = loaded_cli("query", "--file", str(q), "--param", f"day={day}", "--format", "tsv")
+        assert r.exit_code == 0 and f'"{day}"^^<{XSD_NS}date>' in r.output, (day, r.output)
+
+
+def test_a_triple_term_in_a_result_is_refused_with_a_message(loaded_cli) -> None:  # type: ignore[no-untyped-def]
+    r = loaded_cli("query", "--sparql", "SELECT ?t WHERE { BIND(<<( <urn:a> <urn:b> <urn:c> )>> AS ?t) }")
+    assert r.exit_code == 2 and "quoted triples in results are not supported" in r.stderr, r.output

@@ -356,11 +356,20 @@ def test_folders_are_read_through_links_and_what_is_no_record_file_is_passed_ove
     rebuild(store, [top])
     assert sorted(store.records()) == ["https://w3id.org/eventkg/record/reference",
                                        "https://w3id.org/eventkg/record/topics"]
-    # a link to nothing is an error, not a record quietly left out of the store
-    (top / "gone.ttl").symlink_to(tmp_path / "nowhere.ttl")
-    with pytest.raises(LoadError, match="a link to nothing") as e:
-        iter_files([top])
-    assert "gone.ttl" in str(e.value)
+    # a file reached twice (named, and in its folder) is read once
+    assert [p.name for p in iter_files([top, top / "topics.ttl", elsewhere])] == ["reference.ttl", "topics.ttl"]
+    # what is no regular file is passed over in a folder, and refused by name
+    os.mkfifo(top / "pipe.ttl")
+    assert [p.name for p in iter_files([top])] == ["reference.ttl", "topics.ttl"]
+    with pytest.raises(LoadError, match="not a file or a folder"):
+        iter_files([top / "pipe.ttl"])
+    # a link to nothing, to a file or to a folder, is an error, not records quietly left out of the store
+    for name, target in (("gone.ttl", "nowhere.ttl"), ("gone-folder", "nowhere")):
+        (top / name).symlink_to(tmp_path / target)
+        with pytest.raises(LoadError, match="a link to nothing") as e:
+            iter_files([top])
+        assert name in str(e.value)
+        (top / name).unlink()
 
 
 SETPRIV = "/usr/bin/setpriv"

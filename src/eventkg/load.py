@@ -55,18 +55,27 @@ class Record:
 
 
 def iter_files(paths: Iterable[str | Path]) -> list[Path]:
-    """The RDF files named, or found in folders: recursively, through links, sorted. Hidden files and folders
-    (a name starting with ".") and files whose last extension is no RDF format's (``x.ttl.bak``) are passed
-    over. Raises LoadError for a path that does not exist, a folder that cannot be read, or a link to
-    nothing: a load must not quietly leave out records it was given."""
+    """The RDF files named, or found in folders: recursively, through links, sorted, each once (a file reached
+    twice, by two paths or a link, is read once). Hidden files and folders (a name starting with "."), files
+    whose last extension is no RDF format's (``x.ttl.bak``) and what is no regular file (a pipe, a device)
+    are passed over. Raises LoadError for a path that does not exist, a folder that cannot be read, or a
+    link to nothing: a load must not quietly leave out records it was given."""
     out: list[Path] = []
+    seen: set[str] = set()
     for p in map(Path, paths):
         if p.is_dir():
-            out.extend(_walk(p))
+            found = _walk(p)
         elif p.is_file():
-            out.append(p)
+            found = [p]
+        elif p.exists():
+            raise LoadError(str(p), "not a file or a folder (a pipe or a device, say)")
         else:
             raise LoadError(str(p), "no such file or folder")
+        for f in found:
+            real = os.path.realpath(f)
+            if real not in seen:
+                seen.add(real)
+                out.append(f)
     return out
 
 
@@ -84,12 +93,13 @@ def _walk(folder: Path) -> list[Path]:
         seen.add(real)
         dirs[:] = [d for d in dirs if not d.startswith(".")]
         for name in files:
-            f = Path(root, name)
-            if name.startswith(".") or not is_rdf_file(f):
+            if name.startswith("."):
                 continue
-            if not f.exists():
+            f = Path(root, name)
+            if f.is_symlink() and not f.exists():   # (os.walk lists a link to no folder among the files)
                 raise LoadError(str(f), f"a link to nothing ({os.readlink(f)})")
-            found.append(f)
+            if is_rdf_file(f) and f.is_file():
+                found.append(f)
     return sorted(found)
 
 

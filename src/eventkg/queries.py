@@ -159,7 +159,7 @@ def to_term(param: Param, value: str) -> Node:
             return URIRef(expand_iri(value))
         if param.type == "date":
             _check_date(value)
-            return Literal(value, datatype=XSD.date)
+            return Literal(value, datatype=XSD.date, normalize=False)   # as written: a timezone is kept
         if param.type == "integer":
             return Literal(int(value), datatype=XSD.integer)
         return Literal(value)

@@ -323,6 +323,7 @@ ODD_RECORD = """@base <https://w3id.org/eventkg/id/> .
 <topic/a%20b> a skos:Concept ; skos:prefLabel "escaped space"@en ; skos:inScheme <scheme/topics> .
 <topic/a%2Fb> a skos:Concept ; skos:prefLabel "escaped slash"@en ; skos:inScheme <scheme/topics> .
 <topic/a> a skos:Concept ; skos:prefLabel "plain"@en ; skos:inScheme <scheme/topics> .
+<topic/caf%C3%A9> a skos:Concept ; skos:prefLabel "escaped letter"@en ; skos:inScheme <scheme/topics> .
 """
 
 
@@ -344,7 +345,7 @@ def test_iris_outside_ascii_or_with_escapes_answer_at_their_uris(tmp_path) -> No
     try:
         with running.client() as c:
             for path, label in (("id/topic/h%C3%A0-n%E1%BB%99i", "unicode"), ("id/topic/a%20b", "escaped space"),
-                                ("id/topic/a%2Fb", "escaped slash")):
+                                ("id/topic/a%2Fb", "escaped slash"), ("id/topic/caf%C3%A9", "escaped letter")):
                 r = c.get(f"/{path}", headers={"Accept": "text/turtle"})
                 assert r.status_code == 303, (path, r.text)
                 assert r.headers["location"] == f"{c.base_url}/doc/{path}.ttl"
@@ -360,6 +361,9 @@ def test_iris_outside_ascii_or_with_escapes_answer_at_their_uris(tmp_path) -> No
             # a path no IRI can end with names nothing (it is no malformed query)
             for path in ("/id/topic/x[1]", "/id/topic/%", "/id/topic/x%zz", "/doc/id/topic/x[1].ttl"):
                 assert c.get(path).status_code == 404, path
+            # an escape's hex digits in either case (RFC 3986, 6.2.2.1)
+            assert c.get("/id/topic/a%2fb", headers={"Accept": "text/turtle"}).headers["location"] == \
+                f"{c.base_url}/doc/id/topic/a%2Fb.ttl"
             # an unreserved character sent escaped is the same character (RFC 3986, 6.2.2.2)
             assert c.get("/id/topic/%61", headers={"Accept": "text/turtle"}).headers["location"] == \
                 f"{c.base_url}/doc/id/topic/a.ttl"

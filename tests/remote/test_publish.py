@@ -366,3 +366,11 @@ def test_iris_no_file_can_be_named_after_are_listed_and_not_linked(proj: Path, t
         for text in pages:
             assert f"{base_url}doc/id/org/{s}" not in text and f"doc/id/org/{s}.html" not in text, s
     assert f"{base_url}doc/id/org/ok.html" in pages[0] and f"{base_url}doc/id/org/ok.html" in pages[1]
+    # published for the base IRI itself, where the IRIs are the site's own URLs: the sitemap lists no page
+    # the site does not have
+    out2 = tmp_path / "www2"
+    assert run("publish", "--out", str(out2)).exit_code == 0
+    sitemap = (out2 / "sitemap.xml").read_text(encoding="utf-8")
+    assert f"{BASE}doc/id/org/ok.html" in sitemap
+    for s in skipped:
+        assert f"id/org/{s}" not in sitemap, s

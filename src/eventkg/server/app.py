@@ -44,7 +44,7 @@ from ..project import Project
 from ..store.base import query_form, uses_service
 from . import describe, pages
 from .conneg import (DOC_VARIANTS, HTML, HTML_VARIANT, PROBLEM, RDF_VARIANTS, Site, Variant, content_type, etag,
-                     etag_matches, has_document, iri_path, negotiate, split_ext, variant_for_ext)
+                     etag_matches, has_document, iri_paths, negotiate, split_ext, variant_for_ext)
 from .errors import (BadRequest, Conflict, Forbidden, HTTPError, NotAcceptable, NotFound, PayloadTooLarge,
                      PreconditionFailed,
                      Unauthorized, UnsupportedMediaType)
@@ -284,7 +284,7 @@ async def thing(request: Request) -> Response:
     """A thing's IRI: 303 See Other to the document chosen by Accept."""
     st = _state(request)
     site = _site(request)
-    rel = _site_path(request)
+    rel = await _existing(request, _site_paths(request), site)
     iri = site.iri(rel)
     if rel.startswith(("id/", "record/")):
         if not await run_in_threadpool(describe.exists, st.project.store, iri):
@@ -315,21 +315,42 @@ def _root(request: Request) -> str:
     return request.scope.get("root_path", "").strip("/")
 
 
-def _site_path(request: Request, under: str = "") -> str:
-    """The request's path below the site's root (and below ``under``), in the form the graph's IRIs take:
-    read from the path as sent, since the decoded one loses the difference between ``a%2Fb`` and ``a/b``
-    (see ``conneg.iri_path``)."""
+def _site_paths(request: Request, under: str = "") -> list[str]:
+    """The request's path below the site's root (and below ``under``), in the forms the graph's IRIs may take,
+    the likeliest first (see ``conneg.iri_paths``): read from the path as sent, since the decoded one loses
+    the difference between ``a%2Fb`` and ``a/b``. NotFound if no IRI can end so (``x[1]``, a stray ``%``)."""
     raw = request.scope.get("raw_path") or request.scope["path"].encode("utf-8")
-    path = iri_path(raw).lstrip("/")
     root = _root(request)
-    if root and path.startswith(root + "/"):
-        path = path[len(root) + 1:]
-    path = path[len(under):] if under and path.startswith(under) else path
-    try:   # a path no IRI can end with ("x[1]", a stray "%") names nothing in the graph
-        ox.NamedNode(_state(request).project.settings.base_iri + path)
-    except ValueError as e:
-        raise NotFound(f"nothing at {request.url.path}: no IRI ends with {path!r} ({e})") from e
-    return path
+    base = _state(request).project.settings.base_iri
+    out, reason = [], ""
+    for path in iri_paths(raw):
+        path = path.lstrip("/")
+        if root and path.startswith(root + "/"):
+            path = path[len(root) + 1:]
+        path = path[len(under):] if under and path.startswith(under) else path
+        try:
+            ox.NamedNode(base + path)
+        except ValueError as e:
+            reason = str(e)
+            continue
+        out.append(path)
+    if not out:
+        raise NotFound(f"nothing at {request.url.path}: no IRI ends so ({reason})")
+    return out
+
+
+def _site_path(request: Request, under: str = "") -> str:
+    return _site_paths(request, under)[0]
+
+
+async def _existing(request: Request, paths: list[str], site: Site) -> str:
+    """Of the paths a request may stand for, the first whose IRI the graph names (else the first)."""
+    if len(paths) > 1:
+        store = _state(request).project.store
+        for path in paths:
+            if await run_in_threadpool(describe.exists, store, site.iri(split_ext(path)[0])):
+                return path
+    return paths[0]
 
 
 def _highlight(request: Request) -> tuple[int, int] | None:
@@ -360,7 +381,7 @@ async def document(request: Request) -> Response:
     """``/doc/PATH`` (negotiated) and ``/doc/PATH.EXT`` (one variant)."""
     st = _state(request)
     site = _site(request)
-    path, variant = split_ext(_site_path(request, under="doc/"))
+    path, variant = split_ext(await _existing(request, _site_paths(request, under="doc/"), site))
     fmt = request.query_params.get("format")
     if variant is None and fmt:   # ?format=ttl (or turtle, jsonld, html, ...): the variant, as .EXT names it
         variant = _variant_named(fmt)

@@ -72,6 +72,18 @@ def iri_path(raw: bytes | str) -> str:
     return _ESCAPES.sub(decode, quote(raw, safe=_KEPT))
 
 
+def iri_paths(raw: bytes | str) -> list[str]:
+    """The IRI paths a request's path may stand for, the likeliest first: ``iri_path``'s, then the path as
+    sent (an IRI may hold an escape itself: ``caf%C3%A9``), each also with its escapes' hex digits in upper
+    case (RFC 3986, 6.2.2.1: ``%2f`` is ``%2F``)."""
+    out: list[str] = []
+    for p in (iri_path(raw), quote(raw, safe=_KEPT)):
+        for q in (p, _ESCAPES.sub(lambda m: m.group(0).upper(), p)):
+            if q not in out:
+                out.append(q)
+    return out
+
+
 # The paths a static site holds as files: what every web server maps to the same file name
 _FILE_PATH = re.compile(r"[A-Za-z0-9._~\-]+(?:/[A-Za-z0-9._~\-]+)*")
 
@@ -253,4 +265,4 @@ def is_thing_path(path: str) -> bool:
 
 __all__ = ["Variant", "DOC_VARIANTS", "RDF_VARIANTS", "HTML_VARIANT", "DEFAULT_VARIANT", "HTML", "PROBLEM",
            "content_type", "negotiate", "split_ext", "variant_for_ext", "etag", "etag_matches", "Site",
-           "is_thing_path", "is_file_path", "to_uri", "iri_path"]
+           "is_thing_path", "is_file_path", "to_uri", "iri_path", "iri_paths"]

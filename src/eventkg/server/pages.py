@@ -33,7 +33,7 @@ from ..results import short
 from ..stats import distinct_triples
 from ..store.base import Boolean, QueryResult, Rows, Triples
 from . import describe
-from .conneg import DOC_VARIANTS, HTML_VARIANT, RDF_VARIANTS, Site, Variant
+from .conneg import DOC_VARIANTS, HTML_VARIANT, RDF_VARIANTS, Site, Variant, is_file_path
 from .errors import NotFound
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -692,8 +692,9 @@ def sitemap_xml(project: Project, base_url: str, limit: int = 50_000) -> bytes:
     rows = describe._select(project.store, f"""SELECT DISTINCT ?s WHERE {{ ?s ?p ?o
         FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{s.base_iri}") && (STRSTARTS(STR(?s), "{s.base_iri}id/")
                || STRSTARTS(STR(?s), "{s.base_iri}record/"))) }} ORDER BY ?s LIMIT {int(limit)}""")
-    # (a static site has no page for an IRI no file can be named after: its link leaves the site)
-    urls += [u for u in (site.page(str(r[0])) for r in rows.rows) if u.startswith(site.base_url)]
+    # (a static site has no page for an IRI no file can be named after)
+    urls += [site.page(str(r[0])) for r in rows.rows
+             if not site.static or is_file_path(str(r[0])[len(s.base_iri):].split("#", 1)[0])]
     body = "".join(f"  <url><loc>{html.escape(u or '')}</loc></url>\n" for u in urls[:limit])
     return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
             + body + "</urlset>\n").encode("utf-8")

@@ -198,7 +198,10 @@ class EmbeddedStore(Store):
             names = [v.value for v in res.variables]
             conv = terms.memo_to_rdflib()
             solutions, truncated = take(res, limit)
-            return Rows(names, [tuple(conv(sol[i]) for i in range(len(names))) for sol in solutions], truncated)
+            try:
+                return Rows(names, [tuple(conv(sol[i]) for i in range(len(names))) for sol in solutions], truncated)
+            except TypeError as e:   # an RDF-star triple term (<<( s p o )>>): none in eventkg's records
+                raise QueryError("quoted triples in results are not supported") from e
         assert isinstance(res, ox.QueryTriples)
         triples, truncated = take_distinct(res, limit)
         return Triples(terms.graph_from_triples(triples), truncated)
