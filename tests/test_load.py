@@ -435,3 +435,18 @@ def test_a_parser_message_stays_on_one_line(tmp_path: Path) -> None:
     with pytest.raises(LoadError) as e:
         records_from_file(path)
     assert "\n" not in str(e.value), str(e.value)
+
+
+@pytest.mark.parametrize("name,body", [
+    ("latin1.jsonld", b'{\n  "@id": "https://w3id.org/eventkg/record/x",\n  "http://schema.org/name": "caf\xe9"\n}\n'),
+    ("latin1.yaml", b'"@id": https://w3id.org/eventkg/record/x\nname: caf\xe9\n'),
+])
+def test_bytes_that_are_no_utf_8_are_named_by_line_and_column(name: str, body: bytes, tmp_path: Path) -> None:
+    path = tmp_path / name
+    path.write_bytes(body)
+    with pytest.raises(LoadError) as e:
+        records_from_file(path)
+    bad = body.index(b"\xe9")
+    line = body.count(b"\n", 0, bad) + 1
+    column = bad - (body.rfind(b"\n", 0, bad) + 1) + 1
+    assert (e.value.line, e.value.column) == (line, column) and "not UTF-8" in str(e.value), str(e.value)

@@ -268,8 +268,11 @@ def _prepare(data: bytes, fmt: RdfFormat, source: str, context: dict[str, Any] |
         return data, fmt
     try:
         text = data.decode("utf-8")
-    except UnicodeDecodeError as e:
-        raise LoadError(source, f"not UTF-8 text: {e}") from e
+    except UnicodeDecodeError as e:   # where, as the parsers of the other formats say it
+        line_start = data.rfind(b"\n", 0, e.start) + 1
+        column = len(data[line_start:e.start].decode("utf-8", "replace")) + 1
+        raise LoadError(source, f"not UTF-8 text: byte 0x{data[e.start]:02x} ({e.reason})",
+                        data.count(b"\n", 0, e.start) + 1, column) from e
     if fmt.name == "yamlld":
         try:
             doc = yaml.load(text, Loader=_YamlLoader)  # noqa: S506 - a SafeLoader
