@@ -324,6 +324,8 @@ ODD_RECORD = """@base <https://w3id.org/eventkg/id/> .
 <topic/a%2Fb> a skos:Concept ; skos:prefLabel "escaped slash"@en ; skos:inScheme <scheme/topics> .
 <topic/a> a skos:Concept ; skos:prefLabel "plain"@en ; skos:inScheme <scheme/topics> .
 <topic/caf%C3%A9> a skos:Concept ; skos:prefLabel "escaped letter"@en ; skos:inScheme <scheme/topics> .
+<topic/€> a skos:Concept ; skos:prefLabel "euro"@en ; skos:inScheme <scheme/topics> .
+<topic/%E2%82%AC> a skos:Concept ; skos:prefLabel "escaped euro"@en ; skos:inScheme <scheme/topics> .
 """
 
 
@@ -373,6 +375,12 @@ def test_iris_outside_ascii_or_with_escapes_answer_at_their_uris(tmp_path) -> No
             for path in ("id/topic/h%C3%A0-n%E1%BB%99i", "id/topic/a%20b", "id/topic/a%2Fb"):
                 assert f"/doc/{path}.html" in page, path
                 assert f"/doc/{path}.html" in sitemap, path
+            # two IRIs of one URL (RFC 3987 maps both to it): it answers for the one holding the letter, and
+            # the sitemap lists it once
+            r = c.get(c.get("/id/topic/%E2%82%AC", headers={"Accept": "text/turtle"}).headers["location"])
+            assert "euro" in r.text and "escaped euro" not in r.text
+            locs = re.findall(r"<loc>([^<]*)</loc>", sitemap)
+            assert len(locs) == len(set(locs)) and f"{c.base_url}/doc/id/topic/%E2%82%AC.html" in locs
     finally:
         running.stop()
         project.close()

@@ -695,7 +695,8 @@ def sitemap_xml(project: Project, base_url: str, limit: int = 50_000) -> bytes:
     # (a static site has no page for an IRI no file can be named after)
     urls += [site.page(str(r[0])) for r in rows.rows
              if not site.static or is_file_path(str(r[0])[len(s.base_iri):].split("#", 1)[0])]
-    body = "".join(f"  <url><loc>{html.escape(u or '')}</loc></url>\n" for u in urls[:limit])
+    # each URL once: two IRIs may share one (id/topic/€ and id/topic/%E2%82%AC, RFC 3987)
+    body = "".join(f"  <url><loc>{html.escape(u or '')}</loc></url>\n" for u in list(dict.fromkeys(urls))[:limit])
     return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
             + body + "</urlset>\n").encode("utf-8")
 
