@@ -206,9 +206,10 @@ def _params(values: tuple[str, ...]) -> dict[str, str]:
         if "=" not in v:
             raise click.BadParameter(f"{v!r}: want key=value", param_hint="--param")
         k, _, val = v.partition("=")
-        if k.strip() in out and out[k.strip()] != val:   # a parameter holds one value
-            raise click.BadParameter(f"{k.strip()!r} given twice ({out[k.strip()]!r}, {val!r})", param_hint="--param")
-        out[k.strip()] = val
+        k = k.strip()
+        if k in out and out[k] != val:   # a parameter holds one value
+            raise click.BadParameter(f"{k!r} given twice ({out[k]!r}, {val!r})", param_hint="--param")
+        out[k] = val
     return out
 
 

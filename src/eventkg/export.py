@@ -198,13 +198,15 @@ def load_context(path: Path | None = None) -> dict[str, Any]:
     return ctx if isinstance(ctx, dict) else {}
 
 
+_CANONICAL_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")
+
+
 def _native_integer(text: str) -> int | None:
     return int(text) if _CANONICAL_INTEGER.fullmatch(text) and abs(int(text)) < 2 ** 53 else None
 
 
 # JSON numbers and booleans for the literals they give back exactly (JSON-LD's "native types", which rdflib
 # applies to xsd:double as well: "1"^^xsd:double came back as "1.0E0", and NaN or INF made the file no JSON)
-_CANONICAL_INTEGER = re.compile(r"-?(?:0|[1-9][0-9]*)")
 _NATIVE: dict[str, Callable[[str], Any]] = {
     str(XSD.integer): _native_integer,
     str(XSD.boolean): {"true": True, "false": False}.get,

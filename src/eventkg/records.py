@@ -122,8 +122,8 @@ def _blank(path: Path) -> bool:
     try:
         size = path.stat().st_size
         if size > 1 << 16:
-            with open(path, "rb"):   # (read later; a file that cannot be is named now)
-                return False
+            path.open("rb").close()   # read later: a file that cannot be is named now
+            return False
         return not path.read_bytes().strip()
     except OSError as e:
         raise LoadError(str(path), f"cannot read the file ({e.strerror or e})") from e

@@ -9,7 +9,7 @@ import json
 import re
 import shutil
 from json.encoder import encode_basestring as _enc  # a JSON string, non-ASCII kept
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 from xml.sax.saxutils import escape as _escape
 
 import pyoxigraph as ox
@@ -19,7 +19,7 @@ from rdflib.term import Node
 from .formats import ResultsFormat, rdf_format, results_format
 from .namespaces import PREFIXES
 from .store.base import Boolean, QueryResult, Rows, Triples
-from .terms import to_oxigraph
+from .terms import memo_to_oxigraph
 
 
 def serialize_rows(res: Rows | Boolean, fmt: ResultsFormat | str) -> bytes:
@@ -89,12 +89,11 @@ def _vertical(heads: list[str], cells: list[list[str]], truncated: bool, width: 
 # the CLI's (rows converted back), so both give the same bytes for the same answer.
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 FAST_FORMATS = ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
                 "text/tab-separated-values")
 
 
-class _NotFlat(Exception):
+class NotFlat(Exception):
     """A term the fast writers do not handle (an RDF-star triple term): use the general path."""
 
 
@@ -113,7 +112,7 @@ def _json_term(t: Any) -> str:
         return '{"type": "literal", "value": ' + _enc(t.value) + ', "datatype": ' + _enc(dt) + "}"
     if tt is ox.BlankNode:
         return '{"type": "bnode", "value": ' + _enc(t.value) + "}"
-    raise _NotFlat
+    raise NotFlat
 
 
 class _Solutions:
@@ -121,24 +120,11 @@ class _Solutions:
 
     def __init__(self, rows: Rows) -> None:
         self.variables = [ox.Variable(v) for v in rows.variables]
-        conv = _memo_to_oxigraph()
+        conv = memo_to_oxigraph()
         self._rows = [[None if t is None else conv(t) for t in row] for row in rows.rows]
 
     def __iter__(self) -> Iterator[list[Any]]:
         return iter(self._rows)
-
-
-def _memo_to_oxigraph() -> Callable[[Node], Any]:
-    seen: dict[Node, Any] = {}
-
-    def conv(t: Node) -> Any:
-        try:
-            return seen[t]
-        except KeyError:
-            out = seen[t] = to_oxigraph(t)
-            return out
-
-    return conv
 
 
 def escape(text: str) -> str:
@@ -162,7 +148,7 @@ def _xml_term(t: Any) -> str:
         return f'<literal datatype="{escape(dt)}">{escape(t.value)}</literal>'
     if isinstance(t, ox.BlankNode):
         return f"<bnode>{escape(t.value)}</bnode>"
-    raise _NotFlat
+    raise NotFlat
 
 
 def _csv_term(t: Any) -> str:
@@ -172,7 +158,7 @@ def _csv_term(t: Any) -> str:
         return f"_:{t.value}"
     if isinstance(t, (ox.NamedNode, ox.Literal)):
         return t.value  # type: ignore[no-any-return]
-    raise _NotFlat
+    raise NotFlat
 
 
 def _tsv_term(t: Any) -> str:
@@ -180,12 +166,12 @@ def _tsv_term(t: Any) -> str:
         return ""
     if isinstance(t, (ox.NamedNode, ox.BlankNode, ox.Literal)):
         return str(t)
-    raise _NotFlat
+    raise NotFlat
 
 
 def write_solutions(res: Any, fmt: str, limit: int | None) -> tuple[dict[str, Any], bytes]:
     """A SELECT or ASK answer of Oxigraph (or ``Rows``/``Boolean``) in a SPARQL results format (a media
-    type of FAST_FORMATS), at most ``limit`` rows. Raises _NotFlat for a term only the general path writes."""
+    type of FAST_FORMATS), at most ``limit`` rows. Raises NotFlat for a term only the general path writes."""
     if isinstance(res, Rows):
         res = _Solutions(res)
     if isinstance(res, (ox.QueryBoolean, Boolean)):
@@ -264,4 +250,4 @@ def serialize(res: QueryResult, fmt: str) -> bytes:
     return serialize_rows(res, fmt)
 
 
-__all__ = ["serialize", "serialize_rows", "write_solutions", "FAST_FORMATS", "table", "short"]
+__all__ = ["serialize", "serialize_rows", "write_solutions", "FAST_FORMATS", "NotFlat", "table", "short"]

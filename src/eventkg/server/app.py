@@ -284,10 +284,12 @@ async def thing(request: Request) -> Response:
     """A thing's IRI: 303 See Other to the document chosen by Accept."""
     st = _state(request)
     site = _site(request)
-    rel = await _existing(request, _site_paths(request), site)
+    rel, exists = await _existing(request, _site_paths(request), site)
     iri = site.iri(rel)
     if rel.startswith(("id/", "record/")):
-        if not await run_in_threadpool(describe.exists, st.project.store, iri):
+        if exists is None:
+            exists = await run_in_threadpool(describe.exists, st.project.store, iri)
+        if not exists:
             raise NotFound(f"the graph does not name <{iri}>")
     return _see_document(request, site, iri)
 
@@ -343,14 +345,17 @@ def _site_path(request: Request, under: str = "") -> str:
     return _site_paths(request, under)[0]
 
 
-async def _existing(request: Request, paths: list[str], site: Site) -> str:
-    """Of the paths a request may stand for, the first whose IRI the graph names (else the first)."""
-    if len(paths) > 1:
-        store = _state(request).project.store
-        for path in paths:
-            if await run_in_threadpool(describe.exists, store, site.iri(split_ext(path)[0])):
-                return path
-    return paths[0]
+async def _existing(request: Request, paths: list[str], site: Site,
+                    document: bool = False) -> tuple[str, bool | None]:
+    """Of the paths a request may stand for (of a document, with its extension), the first whose IRI the
+    graph names, else the first; and whether the graph names it (None: one path, not asked)."""
+    if len(paths) == 1:
+        return paths[0], None
+    store = _state(request).project.store
+    for path in paths:
+        if await run_in_threadpool(describe.exists, store, site.iri(split_ext(path)[0] if document else path)):
+            return path, True
+    return paths[0], False
 
 
 def _highlight(request: Request) -> tuple[int, int] | None:
@@ -381,7 +386,8 @@ async def document(request: Request) -> Response:
     """``/doc/PATH`` (negotiated) and ``/doc/PATH.EXT`` (one variant)."""
     st = _state(request)
     site = _site(request)
-    path, variant = split_ext(await _existing(request, _site_paths(request, under="doc/"), site))
+    found, _ = await _existing(request, _site_paths(request, under="doc/"), site, document=True)
+    path, variant = split_ext(found)
     fmt = request.query_params.get("format")
     if variant is None and fmt:   # ?format=ttl (or turtle, jsonld, html, ...): the variant, as .EXT names it
         variant = _variant_named(fmt)

@@ -234,6 +234,11 @@ class Site:
         p = self.doc_path(iri, variant)
         return None if p is None else to_uri(self.base_url + p)
 
+    def has_page(self, iri: str) -> bool:
+        """Whether a thing of ours has a page here: always on the server; on a static site, if a file can
+        be named after it (``is_file_path``)."""
+        return not self.static or is_file_path(iri[len(self.base_iri):].split("#", 1)[0])
+
     def page(self, iri: str) -> str:
         """The link a page uses for a resource: its HTML page if it is a thing of ours (``id/``, ``record/``,
         the ontology, the shapes, the dataset), else the IRI itself (a dump or the endpoint, when the site is
@@ -241,7 +246,7 @@ class Site:
         rel = iri[len(self.base_iri):].split("#", 1)[0] if iri.startswith(self.base_iri) else None
         if rel is None or not has_document(rel):
             return self.local(iri)
-        if self.static and not is_file_path(rel):   # no page on a static site: the IRI itself
+        if not self.has_page(iri):   # the IRI itself
             return to_uri(iri)
         url = self.doc_url(iri, HTML_VARIANT)
         if url is None:

@@ -33,7 +33,7 @@ from ..results import short
 from ..stats import distinct_triples
 from ..store.base import Boolean, QueryResult, Rows, Triples
 from . import describe
-from .conneg import DOC_VARIANTS, HTML_VARIANT, RDF_VARIANTS, Site, Variant, is_file_path
+from .conneg import DOC_VARIANTS, HTML_VARIANT, RDF_VARIANTS, Site, Variant
 from .errors import NotFound
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -693,8 +693,7 @@ def sitemap_xml(project: Project, base_url: str, limit: int = 50_000) -> bytes:
         FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{s.base_iri}") && (STRSTARTS(STR(?s), "{s.base_iri}id/")
                || STRSTARTS(STR(?s), "{s.base_iri}record/"))) }} ORDER BY ?s LIMIT {int(limit)}""")
     # (a static site has no page for an IRI no file can be named after)
-    urls += [site.page(str(r[0])) for r in rows.rows
-             if not site.static or is_file_path(str(r[0])[len(s.base_iri):].split("#", 1)[0])]
+    urls += [site.page(str(r[0])) for r in rows.rows if site.has_page(str(r[0]))]
     # each URL once: two IRIs may share one (id/topic/€ and id/topic/%E2%82%AC, RFC 3987)
     body = "".join(f"  <url><loc>{html.escape(u or '')}</loc></url>\n" for u in list(dict.fromkeys(urls))[:limit])
     return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'

@@ -23,7 +23,7 @@ from typing import Any, BinaryIO
 import pyoxigraph as ox
 
 from ..errors import EventKGError, QueryError, StoreError
-from ..results import FAST_FORMATS, _NotFlat, serialize_rows, write_solutions
+from ..results import FAST_FORMATS, NotFlat, serialize_rows, write_solutions
 from ..store.base import Boolean, QueryResult, Rows, Store, Triples
 from ..store.oxigraph import evaluation_error
 
@@ -95,7 +95,7 @@ def execute(store: Store, job: dict[str, Any], context: dict[str, Any] | None) -
             if isinstance(raw, (ox.QuerySolutions, ox.QueryBoolean)):
                 kind = "select" if isinstance(raw, ox.QuerySolutions) else "ask"
                 return write_solutions(raw, formats[kind], job.get("limit"))
-        except _NotFlat:
+        except NotFlat:
             pass
         except (OSError, RuntimeError, ValueError) as e:
             raise evaluation_error(e, job["sparql"]) from e
