@@ -264,7 +264,9 @@ def test_events_in_country(oxstore, country, expected):
 
 def test_event_topics(oxstore):
     rows = run_ox(oxstore, "event-topics")
-    assert len({r["topic"] for r in rows}) == 13
+    assert len({r["topic"] for r in rows}) == len(rows) == 13   # one row a topic, with several broader ones too
+    [hrba] = [r for r in rows if r["topic"] == ID + "topic/human-rights-based-approach"]
+    assert len(hrba["broaderTopics"].split()) == 2 and len(hrba["broaderLabels"].split("; ")) == 2
     assert sum(1 for r in rows if int(r["statements"]) > 0) >= 10
 
 
@@ -321,6 +323,15 @@ def test_records(oxstore, records):
 def test_agent_involvement(oxstore):
     rows = run_ox(oxstore, "agent-involvement")
     assert {r["role"] for r in rows} == {"convener", "participant", "supporter"}
+    assert {r["partOf"] for r in rows} == {None}   # the workshop itself is no part of another event
+
+
+def test_agent_involvement_names_the_event_a_part_belongs_to(oxstore, source_text):
+    """The speaker of the opening remarks took part in the workshop: the row says which event they are part of."""
+    [row] = run_ox(oxstore, "agent-involvement", agent="id:person/pham-sanh-chau")
+    assert row["role"] == "speaker" and "opening remarks" in row["eventName"]
+    assert row["partOf"] == ID + "event/aichr-tip-workshop-2018"
+    assert row["partOfName"].split(" (TIP)")[0] in source_text
 
 
 def test_interpretations(oxstore, source_text):
@@ -351,13 +362,33 @@ def test_event_initiative(oxstore, source_text):
     assert {r["agentName"] for r in rows} == {"ASEAN Intergovernmental Commission on Human Rights"}
 
 
-@pytest.mark.parametrize("start,end,expected", [("2018-01-01", "2018-12-31", 1), ("2018-06-22", "2018-12-31", 0),
-                                                ("2019-01-01", "2019-12-31", 0)])
+# The workshop ran on 21 and 22 June 2018: a window that holds either day finds it.
+@pytest.mark.parametrize("start,end,expected", [("2018-01-01", "2018-12-31", 1), ("2018-06-22", "2018-12-31", 1),
+                                                ("2018-06-23", "2018-12-31", 0), ("2018-01-01", "2018-06-21", 1),
+                                                ("2018-01-01", "2018-06-20", 0), ("2019-01-01", "2019-12-31", 0)])
 def test_events_between(oxstore, start, end, expected):
     assert len(run_ox(oxstore, "events-between", **{"from": start, "to": end})) == expected
 
 
+def test_events_between_compares_date_times_by_their_day():
+    """A start given as an xsd:dateTime (the shapes allow it) is compared by its day, not dropped."""
+    store = ox.Store()
+    store.load(b"""@prefix schema: <https://schema.org/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+        <https://example.org/e> a schema:Event ; schema:name "E" ;
+            schema:startDate "2020-03-01T09:00:00+07:00"^^xsd:dateTime .""", format=ox.RdfFormat.TURTLE)
+    assert [r["name"] for r in run_ox(store, "events-between", **{"from": "2020-03-01", "to": "2020-03-01"})] == ["E"]
+    assert not run_ox(store, "events-between", **{"from": "2020-03-02", "to": "2020-12-31"})
+
+
 def test_find_by_name(oxstore):
     rows = run_ox(oxstore, "find-by-name")
-    assert rows and all("asean" in r["name"].lower() for r in rows)
+    assert rows and all("asean" in r["matchedNames"].lower() for r in rows)
     assert not run_ox(oxstore, "find-by-name", text="no such name")
+
+
+@pytest.mark.parametrize("acronym,thing", [("ASEAN", "org/asean"), ("AICHR", "org/aichr")])
+def test_find_by_name_finds_a_body_by_its_acronym(oxstore, source_text, acronym, thing):
+    """The release names ASEAN and the AICHR by their acronyms; the graph holds them as alternate names."""
+    assert acronym in source_text
+    rows = {r["thing"]: r for r in run_ox(oxstore, "find-by-name", text=acronym)}
+    assert rows[ID + thing]["matchedNames"] == acronym and acronym not in rows[ID + thing]["name"]
