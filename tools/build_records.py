@@ -226,8 +226,14 @@ def build_workshop(text: str) -> Builder:
     for agent, quote, basis in supporters:
         b.fact(EVENT, SCHEMA.sponsor, agent, ev(quote, s_support), e_support, basis=basis,
                interpretation=interp_support if basis == BASIS_INTERPRETED else None)
-    b.fact(EVENT, SCHEMA.performer, PSC, e_speaker)
-    b.fact(EVENT, SCHEMA.subEvent, OPENING, e_opening)
+    # The sentence does not name the workshop: that his opening remarks opened it is read from the release,
+    # which reports this workshop and no other event (as the call of "He also called on States" is tied to
+    # the remarks by a reading, interpretation/.../call-on-states).
+    opening_note = ("The release reports “his opening remarks” in its account of this workshop and of no other "
+                    "event; the sentence does not name the workshop. That the remarks were given at the workshop, "
+                    "and so that he spoke at it, is read from there.")
+    b.fact(EVENT, SCHEMA.performer, PSC, e_speaker, basis=BASIS_INFERRED, note=opening_note)
+    b.fact(EVENT, SCHEMA.subEvent, OPENING, e_opening, basis=BASIS_INFERRED, note=opening_note)
     b.fact(EVENT, EKG.partOfInitiative, INITIATIVE, e_initiative)
     b.fact(EVENT, EKG.targetGroup, WOMEN, ev("Especially Women and Children"))
     b.fact(EVENT, EKG.targetGroup, CHILDREN, ev("Especially Women and Children"))
@@ -260,7 +266,7 @@ def build_workshop(text: str) -> Builder:
            basis=BASIS_INFERRED,
            note="The release speaks of “his opening remarks”, “he” being Ambassador Pham Sanh Chau; it gives them "
                 "no name. This name is composed from those words and is not in the text.")
-    b.fact(OPENING, SCHEMA.superEvent, EVENT, e_opening)
+    b.fact(OPENING, SCHEMA.superEvent, EVENT, e_opening, basis=BASIS_INFERRED, note=opening_note)
     b.fact(OPENING, SCHEMA.performer, PSC, e_speaker)
     b.add(OPENING, SCHEMA.subjectOf, DOC)
 
@@ -291,7 +297,9 @@ def build_workshop(text: str) -> Builder:
                                     ORG.Organization]))
     b.fact(MOFA_VN, SCHEMA.name, en("Ministry of Foreign Affairs of Viet Nam"),
            ev("the Ministry of Foreign Affairs of Viet Nam"))
-    b.describe(PROGRESS, (RDF.type, [SCHEMA.Organization, ORG.OrganizationalCollaboration, ORG.Organization]))
+    # The release names it as a supporter and says nothing of what kind of body it is: typed only as the
+    # agent a supporter is.
+    b.describe(PROGRESS, (RDF.type, [SCHEMA.Organization, ORG.Organization]))
     b.fact(PROGRESS, SCHEMA.name, en("ASEAN-U.S. Partnership for Good Governance, Equitable and Sustainable "
                                      "Development and Security"),
            ev("the ASEAN-U.S. Partnership for Good Governance, Equitable and Sustainable Development and Security"))

@@ -233,10 +233,11 @@ def test_facts_lacking_evidence(oxstore):
     for r in rows:
         statuses.setdefault(r["status"], []).append(r)
     assert "no evidence" not in statuses
-    # the dates (year from the dateline), the opening remarks' name (ours), and a statement read from "an
-    # avenue for participants to discuss": each inferred fact says how
+    # the dates (year from the dateline), the opening remarks' name (ours) and their tie to the workshop (the
+    # sentence does not name it), and a statement read from "an avenue for participants to discuss": each
+    # inferred fact says how
     assert {r["predicate"].rsplit("/", 1)[1] for r in statuses["inferred"]} == \
-        {"startDate", "endDate", "name", "ontology#ReportedStatement"}
+        {"startDate", "endDate", "name", "subEvent", "superEvent", "performer", "ontology#ReportedStatement"}
     assert all(r["explanation"] for r in statuses["inferred"])
     interpreted = {(r["predicate"].rsplit("/", 1)[1].split("#")[-1], r["object"].rsplit("/", 1)[1]) for r in statuses["interpreted"]}
     assert ("sponsor", "aichr") in interpreted and ("sponsor", "asean-us-partnership-good-governance") in interpreted
