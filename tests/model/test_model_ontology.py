@@ -127,3 +127,20 @@ def test_owl_rl_closure_reports_a_clash(ontology):
     bad.add((node, RDF.type, URIRef(EKG + "Evidence")))
     bad.add((node, RDF.type, URIRef(EKG + "Assertion")))
     assert _inconsistencies(_closure(ontology, bad))
+
+
+# An ekg: property that specialises prov:wasGeneratedBy points to events, whose classes are ours: by the
+# ontology's own class tree they must be prov:Activity, the range of prov:wasGeneratedBy.
+PROV = "http://www.w3.org/ns/prov#"
+
+
+def test_events_a_statement_is_made_during_are_prov_activities(ontology, union):
+    """``ekg:madeDuring`` is a ``prov:wasGeneratedBy``: the opening remarks a statement is made during are a
+    ``prov:Activity`` by the subclass axioms, as a meeting is."""
+    generated_by = URIRef(PROV + "wasGeneratedBy")
+    props = [p for p in ekg_terms(ontology) if generated_by in set(ontology.transitive_objects(p, RDFS.subPropertyOf))]
+    values = {v for p in props for v in union.objects(None, p)}
+    assert props and values
+    for value in values:
+        classes = {c for t in union.objects(value, RDF.type) for c in ontology.transitive_objects(t, RDFS.subClassOf)}
+        assert URIRef(PROV + "Activity") in classes, value
