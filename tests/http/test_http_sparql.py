@@ -157,7 +157,14 @@ def test_federated_queries_are_off_unless_allowed(client: httpx.Client) -> None:
     """The endpoint sends no request a client names (SERVICE could reach its own network): 403, and the
     service description does not offer federation."""
     for q in ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
-              "select * { service silent <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"):
+              "select * { service silent <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+              # quotes in comments open no string, a "#" in an IRI opens no comment, and a prefixed name may
+              # escape a quote: none of them hides the keyword
+              "SELECT * {\n# '''\nSERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o }\n# '''\n}",
+              'SELECT * {\n# """\nSERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o }\n# """\n}',
+              r"SELECT * { <urn:x\u0041#> <urn:p> ?o . SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
+              r"PREFIX ex: <urn:x:> SELECT * { ?s ex:p\' ?o . SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } "
+              r"?s ex:q\' ?o }"):
         r = client.get("/sparql", params={"query": q})
         assert r.status_code == 403 and r.headers["content-type"] == PROBLEM
         assert "SERVICE" in r.json()["detail"]
@@ -165,6 +172,19 @@ def test_federated_queries_are_off_unless_allowed(client: httpx.Client) -> None:
     sd = client.get("/sparql", headers={"Accept": "text/turtle"}).text
     assert "BasicFederatedQuery" not in sd
     assert client.get("/sparql", params={"query": "SELECT ?service WHERE { ?service ?p ?o } LIMIT 1"}).status_code == 200
+    assert client.get("/sparql", params={"query": "PREFIX service: <urn:x:> ASK { ?s service:p ?o } # SERVICE <x>"}
+                      ).status_code == 200
+
+
+def test_a_prefix_named_like_a_query_form_does_not_change_the_form(client: httpx.Client) -> None:
+    """A prefix label spelled "select" or "describe" is no keyword: the query's form decides the formats."""
+    r = client.get("/sparql", params={"query": "PREFIX select: <http://example.org/> "
+                                               "CONSTRUCT { select:a select:b select:c } WHERE {}"},
+                   headers={"Accept": "text/turtle"})
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/turtle")
+    r = client.get("/sparql", params={"query": "PREFIX describe: <http://example.org/> ASK {}"},
+                   headers={"Accept": "text/csv"})
+    assert r.status_code == 200 and r.text.strip().splitlines()[-1] == "true"
 
 
 def test_federated_queries_when_allowed(tmp_path: Any) -> None:

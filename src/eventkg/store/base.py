@@ -96,17 +96,32 @@ _FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 _UPDATE = re.compile(r"\b(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD)\b", re.IGNORECASE)
 
 
-_IRI = re.compile(r"<[^<>\s]*>")
-_STRING = re.compile(r'"""[\s\S]*?"""|\'\'\'[\s\S]*?\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'')
-_COMMENT = re.compile(r"#[^\n]*")
+# The parts of a query that may hold text looking like a keyword, a comment or a quote, read in one pass from
+# left to right as SPARQL's grammar reads them (the leftmost part wins: a "#" in an IRI or a string starts no
+# comment, and quotes in a comment start no string): IRIs (with \u escapes), long and short strings (with
+# their escapes), comments, blank node labels, variables, language tags, and words: a prefixed name (whose
+# local name may escape a quote or "#": ex:it\'s) is dropped, any other word (a keyword) kept. A word is
+# read whole, so that no match starts inside one (each letter of a long word would start a new attempt).
+_PN_CHARS = "\\w\u00b7\u00c0-\U000effff"
+_LOCAL = rf"(?:[{_PN_CHARS}.\-:%]|\\.)*"
+_LEXEMES = re.compile(
+    r"<(?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>"
+    r"|'{3}(?:[^'\\]|\\.|'(?!''))*'{3}|\"{3}(?:[^\"\\]|\\.|\"(?!\"\"))*\"{3}"
+    r"|'(?:[^'\\\n\r]|\\.)*'|\"(?:[^\"\\\n\r]|\\.)*\""
+    r"|#[^\n\r]*"
+    rf"|_:[{_PN_CHARS}.\-]+|[?$][{_PN_CHARS}]+|@[A-Za-z]+(?:-[A-Za-z0-9]+)*"
+    rf"|(?P<word>[A-Za-z\u00c0-\U000effff][{_PN_CHARS}.\-]*(?P<pname>:{_LOCAL})?|:{_LOCAL})", re.DOTALL)
+
+
+def _lexeme(m: re.Match[str]) -> str:
+    word = m.group("word")
+    return word if word is not None and m.group("pname") is None and not word.startswith(":") else " "
 
 
 def _strip(query: str) -> str:
-    """The query without comments, IRIs and string literals (to find its form by keyword)."""
-    q = _IRI.sub(" ", query) if "<" in query else query
-    if "'" in q or '"' in q:
-        q = _STRING.sub(" ", q)
-    return _COMMENT.sub(" ", q) if "#" in q else q
+    """The query without its IRIs, strings, comments, prefixed names, variables, blank node labels and
+    language tags (to find its form and clauses by keyword): one pass, as a parser reads them."""
+    return _LEXEMES.sub(_lexeme, query)
 
 
 def query_form(query: str) -> str | None:
