@@ -449,3 +449,18 @@ def test_named_queries_run(client: httpx.Client, site: Running) -> None:
     r = client.get("/queries/events-between?from=2018-01-01&from=2019-01-01",
                    headers={"Accept": "application/sparql-results+json"})
     assert r.status_code == 400 and "given twice" in r.text
+
+
+def test_the_results_page_links_web_addresses_only(client: httpx.Client) -> None:
+    """An IRI in a result is linked only if it is an http(s) address: a ``javascript:`` IRI would run script
+    in the site's origin when clicked. It is shown, unlinked; a web IRI stays a link."""
+    for q in ("SELECT ?z ?w WHERE { BIND (<javascript:alert(document.domain)> AS ?z) "
+              "BIND (<https://example.org/x> AS ?w) }",
+              "CONSTRUCT { <javascript:alert(1)> <javascript:alert(2)> <javascript:alert(3)> . "
+              "<https://example.org/x> <https://example.org/p> <https://example.org/y> } WHERE {}"):
+        r = client.get("/sparql", params={"query": q}, headers={"Accept": "text/html"})
+        assert r.status_code == 200
+        page = r.text.lower()
+        assert "javascript:alert" in page                       # shown ...
+        assert 'href="javascript:' not in page and "href='javascript:" not in page   # ... never as a link
+        assert 'href="https://example.org/x"' in page

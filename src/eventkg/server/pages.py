@@ -96,6 +96,17 @@ def _mtime(p: Path) -> float:
 
 # -- terms as HTML --------------------------------------------------------------------------------------
 
+_WEB = re.compile(r"https?://", re.IGNORECASE)
+
+
+def web_page(site: Site, iri: str) -> str | None:
+    """``site.page(iri)``, or None where it is no web address: a page links http(s) URLs only, as a
+    ``javascript:`` or ``data:`` IRI in a query's results or a record would run in this site's origin when
+    clicked."""
+    url = site.page(iri)
+    return url if _WEB.match(url) else None
+
+
 class Terms:
     """Renders RDF terms as HTML: links to local pages with labels, literals with their language or type."""
 
@@ -112,15 +123,22 @@ class Terms:
 
     def prop(self, p: Node) -> Markup:
         label = self.name(p)
-        return Markup('<a class="prop" href="{}" title="{}">{}</a>').format(self.href(p), short(p), label)
+        href = self.href(p)
+        if href is None:
+            return Markup('<span class="prop" title="{}">{}</span>').format(short(p), label)
+        return Markup('<a class="prop" href="{}" title="{}">{}</a>').format(href, short(p), label)
 
-    def href(self, t: Node) -> str:
-        return self.site.page(str(t))
+    def href(self, t: Node) -> str | None:
+        """The link to a resource (``web_page``: None where its IRI is no web address)."""
+        return web_page(self.site, str(t))
 
     def link(self, t: Node) -> Markup:
         if isinstance(t, URIRef):
             cls = "res" if self.site.is_ours(str(t)) else "res ext"
-            return Markup('<a class="{}" href="{}" title="{}">{}</a>').format(cls, self.href(t), str(t), self.name(t))
+            href = self.href(t)
+            if href is None:
+                return Markup('<span class="{}" title="{}">{}</span>').format(cls, str(t), self.name(t))
+            return Markup('<a class="{}" href="{}" title="{}">{}</a>').format(cls, href, str(t), self.name(t))
         if isinstance(t, BNode):
             return Markup('<span class="bnode">_:{}</span>').format(str(t))
         return self.literal(t)  # type: ignore[arg-type]
@@ -601,12 +619,12 @@ def render_index_html(project: Project, base_url: str) -> str:
     evs = describe.events(store)
     labels = describe.labels(store, [r[4] for r in evs.rows if r[4] is not None])
     terms = Terms(site, labels)
-    events = [{"url": site.page(str(e)), "name": str(n) if n else describe.humanize(str(e)),
+    events = [{"url": web_page(site, str(e)), "name": str(n) if n else describe.humanize(str(e)),
                "start": str(sd) if sd else "", "end": str(ed) if ed else "",
                "place": terms.link(pl) if pl is not None else ""} for e, n, sd, ed, pl in evs.rows]
     records = store.records()
     rec_labels = describe.labels(store, [URIRef(r) for r in records])
-    recs = [{"url": site.page(r), "name": rec_labels.get(URIRef(r)) or describe.humanize(r), "iri": r} for r in records]
+    recs = [{"url": web_page(site, r), "name": rec_labels.get(URIRef(r)) or describe.humanize(r), "iri": r} for r in records]
     return _env.get_template("index.html").render(
         site=site, title=None, events=events, records=recs, triples=store.count(),
         dumps=[{"label": rdf_format(n).label, "url": _dump_url(site, f)} for n, f in DUMPS],
@@ -628,7 +646,7 @@ def render_search_html(project: Project, base_url: str, q: str) -> str:
     for h in hits:
         name, matched = names.get(h["x"], ""), str(h.get("label", ""))
         label = name if q.lower() in name.lower() or not name else f"{name} ({matched})" if matched else name
-        items.append({"url": site.page(str(h["x"])), "label": label, "iri": str(h["x"])})
+        items.append({"url": web_page(site, str(h["x"])), "label": label, "iri": str(h["x"])})
     return _env.get_template("search.html").render(site=site, title=f"Search: {q}", q=q, hits=items)
 
 
