@@ -384,3 +384,59 @@ def test_iris_outside_ascii_or_with_escapes_answer_at_their_uris(tmp_path) -> No
     finally:
         running.stop()
         project.close()
+
+
+SLASHES_RECORD = """@base <https://w3id.org/eventkg/id/> .
+@prefix ekg: <https://w3id.org/eventkg/ontology#> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+<https://w3id.org/eventkg/record/slashes> a ekg:Record .
+<topic/a%2Fb> a skos:Concept ; skos:prefLabel "escaped slash"@en ; skos:inScheme <scheme/topics> .
+<topic/a/b> a skos:Concept ; skos:prefLabel "plain slash"@en ; skos:inScheme <scheme/topics> .
+"""
+
+
+def test_the_response_cache_keeps_apart_what_differs(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A cached answer is given only to a request it answers: the path as sent (``a%2Fb`` and ``a/b`` are two
+    IRIs), the scheme a proxy names (links are absolute), and Accept read as one field however many times it
+    is sent (RFC 9110, 5.3): a request cannot pin a wrong answer on the next one. An Accept header too long to
+    weigh is refused (431)."""
+    from eventkg.config import load_settings
+    from eventkg.project import Project
+    from eventkg.records import rebuild
+    from eventkg.store import EmbeddedStore
+    from httpsite import start
+
+    extra = tmp_path / "slashes.ttl"
+    extra.write_text(SLASHES_RECORD, encoding="utf-8")
+    settings = load_settings(ROOT, env={}, store="memory")
+    project = Project(settings, EmbeddedStore(tmp_path / "store"))
+    rebuild(project.store, [*(settings.path(d) for d in settings.data), extra], ontology=settings.path(settings.ontology))
+    running = start(project, workers=0)
+    try:
+        with running.client() as c:
+            for first, second, label in (("a%2Fb", "a/b", "plain slash"), ("a/b", "a%2Fb", "escaped slash")):
+                c.get(f"/doc/id/topic/{first}.nt")
+                r = c.get(f"/doc/id/topic/{second}.nt")
+                assert r.status_code == 200 and f'"{label}"@en' in r.text, (second, r.text)
+            # a proxy saying https: its links are https; the next plain request's are not
+            doc = "/doc/id/topic/a%2Fb.ttl"
+            r = c.get(doc, headers={"X-Forwarded-Proto": "https"})
+            assert r.headers["content-location"].startswith("https://")
+            r = c.get(doc)
+            assert r.headers["content-location"] == f"{c.base_url}{doc}"
+            # two Accept fields are one list; the request that follows with one of them gets its own answer
+            q = {"query": "SELECT (1 AS ?one) WHERE {}"}
+            r = c.get("/sparql", params=q, headers=[("Accept", "application/sparql-results+json"),
+                                                    ("Accept", "text/csv;q=0.5")])
+            assert r.headers["content-type"].startswith("application/sparql-results+json")
+            r = c.get("/sparql", params=q, headers={"Accept": "text/csv;q=0.5"})
+            assert r.headers["content-type"].startswith("text/csv"), r.headers["content-type"]
+            r = c.get("/sparql", params=q, headers=[("Accept", "text/csv;q=0.5"),
+                                                    ("Accept", "application/sparql-results+json")])
+            assert r.headers["content-type"].startswith("application/sparql-results+json")
+            r = c.get("/sparql", params=q, headers={"Accept": "text/csv;q=0.5"})
+            assert r.headers["content-type"].startswith("text/csv")
+            r = c.get("/sparql", params=q, headers={"Accept": "text/csv;x=" + "a" * 5000})
+            assert r.status_code == 431 and r.headers["content-type"] == "application/problem+json"
+            assert "Accept" in r.json()["detail"]
+    finally:
+        running.stop()

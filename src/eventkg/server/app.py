@@ -45,7 +45,7 @@ from ..store.base import query_form, uses_service
 from . import describe, pages
 from .conneg import (DOC_VARIANTS, HTML, HTML_VARIANT, PROBLEM, RDF_VARIANTS, Site, Variant, content_type, etag,
                      etag_matches, has_document, iri_paths, negotiate, split_ext, variant_for_ext)
-from .errors import (BadRequest, Conflict, Forbidden, HTTPError, NotAcceptable, NotFound, PayloadTooLarge,
+from .errors import (BadRequest, Conflict, Forbidden, HeaderTooLarge, HTTPError, NotAcceptable, NotFound, PayloadTooLarge,
                      PreconditionFailed,
                      Unauthorized, UnsupportedMediaType)
 from .pool import InlineRunner, InProcessRunner, WorkerPool, make_runner
@@ -733,17 +733,8 @@ class QueryGet:
                 return False
         if text is None:
             return False
-        accept = last_accept = host = b""
-        cacheable = True
-        for hk, hv in scope["headers"]:
-            if hk == b"accept":
-                if not accept:
-                    accept = hv
-                last_accept = hv
-            elif hk == b"host":
-                host = hv
-            elif hk in self.UNCACHED:
-                cacheable = False
+        key = cache_key(scope)
+        accept = next((v for k, v in scope["headers"] if k == b"accept"), b"")   # one: see _App
         accept_text = accept.decode("latin-1") if accept else None
         form = query_form(text)
         res_mt, rdf_mt = _accepted(accept_text)
@@ -751,9 +742,8 @@ class QueryGet:
                 or (form in ("construct", "describe") and not rdf_mt):
             return False
         st = self.state
-        answers = st.answers if cacheable and st.caching else None
-        key = ("/sparql", scope["query_string"], last_accept, host, "")  # as ResponseCache keys it
-        if answers is not None:
+        answers = st.answers if key is not None and st.caching else None
+        if answers is not None and key is not None:
             hit = answers.get(key, st.generation)
             if hit is not None:
                 await send(hit[0])
@@ -778,7 +768,7 @@ class QueryGet:
         start = {"type": "http.response.start", "status": status, "headers": head + READ_CORS}
         await send(start)
         await send({"type": "http.response.body", "body": body})
-        if answers is not None and status == 200 and generation == st.generation:
+        if answers is not None and key is not None and status == 200 and generation == st.generation:
             answers.put(key, start, body, generation)
         return True
 
@@ -1048,9 +1038,31 @@ class CORSForReads:
 
 # -- response cache -------------------------------------------------------------------------------------
 
+def cache_key(scope: Scope) -> tuple[Any, ...] | None:
+    """What a cached answer to a GET depends on, or None for a request whose answer is never kept (one with
+    a header in ``QueryGet.UNCACHED``): the path as sent (``/id/a%2Fb`` and ``/id/a/b`` are two resources),
+    the query string, Accept (one header: ``_App`` joins repeated ones), Host, the scheme (links in the
+    answer are absolute, and a proxy may say https) and the root path."""
+    accept = host = b""
+    for k, v in scope["headers"]:
+        if k == b"accept":
+            accept = v
+        elif k == b"host":
+            host = v
+        elif k in QueryGet.UNCACHED:
+            return None
+    return (scope.get("raw_path") or scope["path"].encode("utf-8"), scope.get("query_string", b""), accept, host,
+            scope.get("scheme", "http"), scope.get("root_path", ""))
+
+
+def _key_size(key: tuple[Any, ...]) -> int:
+    return sum(len(part) for part in key if isinstance(part, (bytes, str)))
+
+
 class Answers:
     """The response cache's store: whole answers (start message and body) by request key, least recently used
-    dropped past ``max_bytes``, all dropped when the store's generation moves on (a write)."""
+    dropped past ``max_bytes`` (bodies and keys counted), all dropped when the store's generation moves on
+    (a write)."""
 
     def __init__(self, max_bytes: int = 64 << 20, max_entry: int = 1 << 20) -> None:
         self.max_bytes, self.max_entry = max_bytes, max_entry
@@ -1084,12 +1096,12 @@ class Answers:
             self.clear(generation)
         old = self.entries.pop(key, None)
         if old is not None:
-            self.size -= len(old[1])
+            self.size -= len(old[1]) + _key_size(key)
         self.entries[key] = (start, body)
-        self.size += len(body)
+        self.size += len(body) + _key_size(key)
         while self.size > self.max_bytes and self.entries:
-            _, (_, dropped) = self.entries.popitem(last=False)
-            self.size -= len(dropped)
+            dropped_key, (_, dropped) = self.entries.popitem(last=False)
+            self.size -= len(dropped) + _key_size(dropped_key)
 
 
 class ResponseCache:
@@ -1115,18 +1127,12 @@ class ResponseCache:
         if not (path == "/" or path.startswith(self.CACHEABLE)):
             await self.app(scope, receive, send)
             return
-        accept = host = b""
-        for k, v in scope["headers"]:
-            if k == b"accept":
-                accept = v
-            elif k == b"host":
-                host = v
-            elif k in QueryGet.UNCACHED:
-                await self.app(scope, receive, send)
-                return
+        key = cache_key(scope)
+        if key is None:
+            await self.app(scope, receive, send)
+            return
         answers = self.state.answers
         generation = self.state.generation
-        key = (path, scope.get("query_string", b""), accept, host, scope.get("root_path", ""))
         hit = answers.get(key, generation)
         if hit is not None:
             await send(hit[0])
@@ -1170,12 +1176,23 @@ def _timeout_answer(scope: Scope, seconds: float) -> bytes:
 
 # -- the app --------------------------------------------------------------------------------------------
 
+MAX_ACCEPT = 4096   # bytes of Accept: browsers send under 300; each range costs time to weigh
+
+
 class _App(Starlette):
     """Starlette, with ``GET /sparql?query=`` tried by ``QueryGet`` before the middleware stack."""
 
     query_get: QueryGet
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            accepts = [v for k, v in scope["headers"] if k == b"accept"]
+            if sum(map(len, accepts)) > MAX_ACCEPT:
+                scope["app"] = self
+                await error_response(Request(scope, receive), HeaderTooLarge("Accept", MAX_ACCEPT))(scope, receive, send)
+                return
+            if len(accepts) > 1:   # one field, as RFC 9110 (5.3) combines repeated ones: negotiated and cached alike
+                scope["headers"] = [(k, v) for k, v in scope["headers"] if k != b"accept"] + [(b"accept", b", ".join(accepts))]
         if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == "/sparql":
             scope["app"] = self
             if await self.query_get(scope, receive, send):

@@ -70,6 +70,14 @@ class PreconditionFailed(HTTPError):
     title = "Precondition failed"
 
 
+class HeaderTooLarge(HTTPError):
+    status = 431
+    title = "Request header fields too large"
+
+    def __init__(self, name: str, limit: int) -> None:
+        super().__init__(f"the {name} header is longer than the limit of {limit} bytes", limit=limit)
+
+
 class PayloadTooLarge(HTTPError):
     status = 413
     title = "Payload too large"

@@ -244,7 +244,7 @@ def _support_view(sups: list[describe.Support], terms: Terms, texts: Mapping[Nod
             url = None
             if ev.source is not None:
                 url = terms.href(ev.source)
-                if pos is not None and terms.site.is_ours(str(ev.source)):
+                if url is not None and pos is not None and terms.site.is_ours(str(ev.source)):
                     url = terms.site.quote_url(url, pos[0], pos[1])
             evs.append({"quote": quote, "source": terms.link(ev.source) if ev.source is not None else None,
                         "url": url, "pos": pos, "node": terms.href(ev.node) if ev.node is not None else None})
