@@ -565,6 +565,45 @@ def test_reading_a_store_that_does_not_exist_says_so_and_makes_none(tmp_path: Pa
         assert not missing.exists(), args
 
 
+def test_writing_to_or_serving_a_store_that_does_not_exist_says_so_and_makes_none(tmp_path: Path) -> None:
+    """Only `load` builds a store: `add`, `remove` and `serve` on a mistyped --store stop with exit 2 and a
+    line saying so. They made an empty store there: `serve` published an empty site, `add` a store holding
+    one record and no ontology."""
+    from click.testing import CliRunner
+
+    from eventkg.cli import cli
+
+    missing = tmp_path / "no-store-here"
+    record = ROOT / "data" / "records" / "topics.ttl"
+    for args in (["add", str(record)], ["remove", "record:topics"], ["serve", "--port", "1"]):
+        r = CliRunner().invoke(cli, ["--project", str(ROOT), "--store", str(missing), *args], obj={})
+        assert r.exit_code == 2, (args, r.output)
+        assert "no store here yet" in r.output and "eventkg load" in r.output, (args, r.output)
+        assert not missing.exists(), args
+
+
+def test_serve_errors_are_one_line_and_exit_2(tmp_path: Path) -> None:
+    """A port another process holds, and writes allowed without a token: one line on stderr, exit 2 (an
+    error that is no validation result), not exit 1 or a traceback."""
+    import socket
+    import subprocess
+    import sys
+
+    eventkg = str(Path(sys.executable).parent / "eventkg")
+    store = tmp_path / "store"
+    assert subprocess.run([eventkg, "--project", str(ROOT), "--store", str(store), "load"], capture_output=True,
+                          timeout=300).returncode == 0
+    with socket.create_server(("127.0.0.1", 0)) as held:
+        port = held.getsockname()[1]
+        r = subprocess.run([eventkg, "--project", str(ROOT), "--store", str(store), "serve", "--port", str(port)],
+                           capture_output=True, text=True, timeout=60, env={**os.environ, "EVENTKG_SERVER_TOKEN": ""})
+    assert r.returncode == 2, r.stderr
+    assert "Traceback" not in r.stderr and f"cannot listen on 127.0.0.1:{port}" in r.stderr
+    r = subprocess.run([eventkg, "--project", str(ROOT), "--store", str(store), "serve", "--allow-update"],
+                       capture_output=True, text=True, timeout=60, env={**os.environ, "EVENTKG_SERVER_TOKEN": ""})
+    assert r.returncode == 2 and "token" in r.stderr and "Traceback" not in r.stderr, r.stderr
+
+
 def test_a_value_that_is_not_of_its_datatype_is_reported_once_without_library_noise(tmp_path: Path) -> None:
     """An ill-typed date or position is a violation in the report, and so is its comparison with the other
     end (SHACL: a pair that cannot be compared is a result; pySHACL crashed on some such pairs and passed

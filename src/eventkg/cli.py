@@ -169,7 +169,7 @@ def add(ctx: click.Context, files: tuple[Path, ...], fmt: str | None, replace: b
     p = _project(ctx)
     recs = _read(ctx, files, fmt)
     try:
-        res = records_mod.add(p.store, recs, p.validator, replace=replace, base_iri=p.settings.base_iri)
+        res = records_mod.add(p.existing_store, recs, p.validator, replace=replace, base_iri=p.settings.base_iri)
     except NotConformingError as e:
         click.echo(e.report.text())   # the report once, on stdout; the error line says what happened
         raise CLIError(e, f"{e.source}: does not conform; nothing was written") from e
@@ -192,7 +192,7 @@ def remove(ctx: click.Context, iri: str) -> None:
         full = queries_mod.expand_iri(iri)
     except EventKGError as e:
         raise CLIError(e, f"{iri!r} is not a record's IRI (give its IRI or record:SLUG)") from e
-    dangling = _run(lambda: records_mod.remove(p.store, full, p.settings.base_iri))
+    dangling = _run(lambda: records_mod.remove(p.existing_store, full, p.settings.base_iri))
     click.echo(f"Removed <{full}>")
     for g, xs in dangling.items():
         more = f" and {len(xs) - 3} more" if len(xs) > 3 else ""

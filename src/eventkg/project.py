@@ -25,6 +25,15 @@ class Project:
         return self._store
 
     @property
+    def existing_store(self) -> Store:
+        """The store, for commands that write to it or serve it but do not build it (``add``, ``remove``,
+        ``serve``): an on-disk store must be there already (ConfigError, not an empty store made where a
+        mistyped path points)."""
+        if self._store is None:
+            self._store = open_store(self.settings, existing=True)
+        return self._store
+
+    @property
     def reader(self) -> Store:
         """The store, for commands that only read: beside a running ``eventkg serve`` (which holds the
         on-disk store) it is opened read-only and shows the store as it was when opened."""

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import socket
 from typing import Any
 
 import click
 
-from ..errors import EventKGError
+from ..errors import ConfigError, EventKGError
 
 
 @click.command("serve")
@@ -36,6 +37,7 @@ def serve(ctx: click.Context, host: str, port: int, base_url: str | None, timeou
     """Serve the graph over HTTP: SPARQL 1.1 at /sparql, every IRI dereferenceable, HTML pages, records API."""
     import uvicorn
 
+    from ..cli import CLIError
     from .app import Options, create_app
 
     project = ctx.ensure_object(dict)["project"]
@@ -48,10 +50,16 @@ def serve(ctx: click.Context, host: str, port: int, base_url: str | None, timeou
                    row_limit=row_limit if row_limit is not None else s.row_limit, allow_update=allow_update,
                    token=token, workers=workers, max_body=max_body, allow_service=allow_service)
     try:
+        # opened here (a store that is not there yet is an error, not an empty site), and held while serving
+        location = project.existing_store.info.location
         app = None if processes else create_app(project, opts)
-        location = project.store.info.location   # opened here, and held while the server runs
     except EventKGError as e:
-        raise click.ClickException(e.message) from e
+        raise CLIError(e) from e
+    try:   # a port another process holds: one line and exit 2, not a traceback
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        socket.create_server((host, port), family=family).close()
+    except OSError as e:
+        raise CLIError(ConfigError(f"cannot listen on {host}:{port}: {e.strerror or e}")) from e
     click.echo(f"eventkg: serving {location} at http://{host}:{port}/ "
                f"(base IRI {s.base_iri} -> {base_url or 'this address'}; "
                f"{'read-write' if allow_update else 'read-only'}; query limit {opts.timeout:g} s, "

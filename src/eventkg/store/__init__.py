@@ -10,10 +10,11 @@ from .base import Boolean, QueryResult, Rows, Store, StoreInfo, Triples, looks_l
 from .oxigraph import EmbeddedStore
 
 
-def open_store(settings: Settings, *, share: bool = False) -> Store:
+def open_store(settings: Settings, *, share: bool = False, existing: bool = False) -> Store:
     """The store the settings name: a path (on disk), "memory", or an http(s) query endpoint. ``share``: the
     caller only reads, so an on-disk store another process holds may be opened read-only beside it.
-    Raises ConfigError if it cannot be opened."""
+    ``existing``: an on-disk store must be there already (only ``load`` builds one). Raises ConfigError if
+    it cannot be opened."""
     if settings.store_is_remote:
         from .remote import RemoteStore  # only needed, and only importable with its extras, for remote stores
 
@@ -23,7 +24,7 @@ def open_store(settings: Settings, *, share: bool = False) -> Store:
     if re.match(r"[A-Za-z][A-Za-z0-9+.\-]*://", settings.store):
         raise ConfigError(f"store {settings.store!r}: neither a folder, 'memory', nor an http(s) SPARQL query "
                           "endpoint URL")
-    return EmbeddedStore(settings.path(settings.store), share=share)
+    return EmbeddedStore(settings.path(settings.store), share=share, existing=existing)
 
 
 __all__ = ["Store", "StoreInfo", "Rows", "Boolean", "Triples", "QueryResult", "EmbeddedStore", "open_store",

@@ -79,11 +79,13 @@ class EmbeddedStore(Store):
     # Oxigraph reads without the GIL: records dumped from two threads take 3.9 s instead of 6.5 s at 1M triples
     read_threads = max(1, min(4, os.cpu_count() or 1))
 
-    def __init__(self, path: str | Path | None = None, *, share: bool = False) -> None:
+    def __init__(self, path: str | Path | None = None, *, share: bool = False, existing: bool = False) -> None:
+        """``existing``: the on-disk store must be there already (a command that writes to a store or serves
+        it, but does not build one, refuses a path where there is none instead of making an empty store)."""
         self.path = Path(path) if path is not None else None
         self.info = StoreInfo("oxigraph-memory" if path is None else "oxigraph-disk",
                               "memory" if path is None else str(path))
-        self._store = self._open(share)
+        self._store = self._open(share, existing)
 
     @classmethod
     def read_only(cls, path: str | Path) -> "EmbeddedStore":
@@ -97,11 +99,11 @@ class EmbeddedStore(Store):
         return self
 
     # -- opening ---------------------------------------------------------------------------------------
-    def _open(self, share: bool = False) -> ox.Store:
+    def _open(self, share: bool = False, existing: bool = False) -> ox.Store:
         if self.path is None:
             return ox.Store()
         self._recover()
-        if share and not (self.path / "CURRENT").is_file():
+        if (share or existing) and not (self.path / "CURRENT").is_file():
             # a command that only reads does not make an empty store where there is none (a mistyped --store,
             # or stats before load, would report an empty graph and leave a folder behind)
             raise ConfigError(f"store {self.path}: there is no store here yet; build it with `eventkg load`, or "
