@@ -54,6 +54,8 @@ def test_stats_counts_what_was_loaded(loaded_cli) -> None:  # type: ignore[no-un
     assert info["triples"] == sum(x["triples"] for x in info["records"])
     classes = {c["class"] for c in info["classes"]}
     assert "schema:Event" in classes and "ekg:Record" in classes
+    # the properties count each triple once, as the distinct total does (two records state some of the same)
+    assert sum(x["triples"] for x in info["properties"]) == info["distinct_triples"] < info["triples"]
 
 
 def test_queries_lists_every_rq_file_with_its_question(loaded_cli) -> None:  # type: ignore[no-untyped-def]

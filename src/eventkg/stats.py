@@ -4,26 +4,38 @@ from __future__ import annotations
 
 from typing import Any
 
+from rdflib import URIRef
+
 from .results import short
 from .store.base import Rows, Store
 
-CLASSES = "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?class } GROUP BY ?class ORDER BY DESC(?n) ?class"
-PROPERTIES = "SELECT ?p (COUNT(*) AS ?n) WHERE { ?s ?p ?o } GROUP BY ?p ORDER BY DESC(?n) ?p"
-DISTINCT = "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }"
+CLASSES = "SELECT ?class (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {} }} GROUP BY ?class ORDER BY DESC(?n) ?class"
+PROPERTIES = ("SELECT ?p (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ {} }} }} "
+              "GROUP BY ?p ORDER BY DESC(?n) ?p")
+DISTINCT = "SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p ?o WHERE {{ {} }} }}"
+
+
+def _in_records(store: Store, pattern: str) -> str:
+    """``pattern`` over the records: the union of the named graphs, without those that are no records (a
+    remote store's staging copies, which the union default graph holds too)."""
+    hidden = store.hidden_graphs()
+    if not hidden:
+        return pattern
+    return f"GRAPH ?g {{ {pattern} }} FILTER (?g NOT IN ({', '.join(URIRef(g).n3() for g in hidden)}))"
 
 
 def distinct_triples(store: Store) -> int:
     """The triples of the union of the records, a set: a triple two records state counts once (the store's
     own count is of its quads)."""
-    res = store.query(DISTINCT)
+    res = store.query(DISTINCT.format(_in_records(store, "?s ?p ?o")))
     assert isinstance(res, Rows)
     return int(str(res.rows[0][0]))
 
 
 def collect(store: Store) -> dict[str, Any]:
     """A summary of the store, as plain data."""
-    classes = store.query(CLASSES)
-    props = store.query(PROPERTIES)
+    classes = store.query(CLASSES.format(_in_records(store, "?s a ?class")))
+    props = store.query(PROPERTIES.format(_in_records(store, "?s ?p ?o")))   # each triple once, as the total
     assert isinstance(classes, Rows) and isinstance(props, Rows)
     return {
         "store": store.info.location,

@@ -8,6 +8,7 @@ import re
 from html.parser import HTMLParser
 
 import httpx
+from rdflib import Graph, URIRef
 
 from httpsite import DOCUMENT, WORKSHOP, Running, client, site  # noqa: F401
 
@@ -55,6 +56,12 @@ def test_index(client: httpx.Client) -> None:
     assert 'name="q"' in r.text   # the search box
     assert "Regional Workshop on Prevention Strategies" in r.text
     assert "<title>eventkg</title>" in r.text   # the site's name once, not "eventkg · eventkg"
+    # the size it gives is the dataset description's: each triple once, though two records state it
+    void = Graph().parse(data=client.get("/.well-known/void", headers={"Accept": "text/turtle"}).text,
+                         format="turtle")
+    triples = {int(o) for o in void.objects(None, URIRef("http://rdfs.org/ns/void#triples"))}
+    m = re.search(r"A knowledge graph of (\d+) triples", r.text)
+    assert m and int(m.group(1)) == max(triples)   # the whole dataset's (its parts have their own)
 
 
 def test_resource_page(client: httpx.Client, site: Running) -> None:

@@ -354,3 +354,23 @@ def test_a_staging_copy_left_behind_is_no_context_of_a_replacement(own_server: A
     validator = Validator.from_files(root / "ontology" / "shapes.ttl", root / "ontology" / "ontology.ttl")
     report = validator.validate(changed, store, replacing=True)
     assert report.conforms, report.text()
+
+
+def test_stats_leave_out_a_staging_copy_left_behind(own_server: Any) -> None:
+    """A staging graph an interrupted write left is no record: the distinct total, the classes and the
+    properties of `stats` (and VoID's total) are those of the records alone, as the record list is."""
+    from pathlib import Path
+
+    from eventkg.load import records_from_file
+    from eventkg.stats import collect
+
+    root = Path(__file__).resolve().parents[2]
+    store = store_for(own_server)
+    store.put_records([r for f in sorted((root / "data" / "records").glob("*.ttl")) for r in records_from_file(f)])
+    before = collect(store)
+    store.update("INSERT DATA { GRAPH <urn:eventkg:staging:1700000000-abcdef123456:0> { "
+                 "<urn:x:k> a <urn:x:K> ; <urn:x:b> 1 . } }")
+    assert store.hidden_graphs() == ["urn:eventkg:staging:1700000000-abcdef123456:0"]
+    after = collect(store)
+    for key in ("distinct_triples", "classes", "properties", "records"):
+        assert after[key] == before[key], key

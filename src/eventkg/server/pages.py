@@ -626,7 +626,7 @@ def render_index_html(project: Project, base_url: str) -> str:
     rec_labels = describe.labels(store, [URIRef(r) for r in records])
     recs = [{"url": web_page(site, r), "name": rec_labels.get(URIRef(r)) or describe.humanize(r), "iri": r} for r in records]
     return _env.get_template("index.html").render(
-        site=site, title=None, events=events, records=recs, triples=store.count(),
+        site=site, title=None, events=events, records=recs, triples=distinct_triples(store),   # as VoID counts
         dumps=[{"label": rdf_format(n).label, "url": _dump_url(site, f)} for n, f in DUMPS],
         queries=sorted(_queries(project).values(), key=lambda q: q.name))
 
