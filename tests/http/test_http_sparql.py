@@ -464,3 +464,37 @@ def test_the_results_page_links_web_addresses_only(client: httpx.Client) -> None
         assert "javascript:alert" in page                       # shown ...
         assert 'href="javascript:' not in page and "href='javascript:" not in page   # ... never as a link
         assert 'href="https://example.org/x"' in page
+
+
+def test_protocol_details_a_client_relies_on(client: httpx.Client) -> None:
+    """SPARQL 1.1 Protocol points clients meet: a POST's query is in its body only; parameters are UTF-8;
+    format= in a POSTed form counts as in the URL; a graph named twice is merged once; a 405 lists OPTIONS;
+    a format= that fits no result says so."""
+    ask = "ASK { ?s ?p ?o }"
+    for r in (client.post("/sparql?query=ASK%7BFILTER(false)%7D", data={"query": ask}),
+              client.post("/sparql?query=ASK%7BFILTER(false)%7D", content=ask,
+                          headers={"Content-Type": "application/sparql-query"})):
+        assert r.status_code == 400 and "body" in r.json()["detail"], r.text
+    r = client.get("/sparql?query=SELECT%20%3Fx%20%7B%20BIND(%22caf%E9%22%20AS%20%3Fx)%20%7D")
+    assert r.status_code == 400 and "UTF-8" in r.json()["detail"]
+    construct = "CONSTRUCT WHERE { ?s a ?o } LIMIT 1"
+    by_get = client.get("/sparql", params={"query": construct, "format": "json"})
+    by_form = client.post("/sparql", data={"query": construct, "format": "json"})
+    assert by_form.status_code == by_get.status_code == 200
+    assert by_form.headers["content-type"] == by_get.headers["content-type"] != "text/turtle"
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    once = client.get("/sparql", params={"query": count, "default-graph-uri": RECORD}).json()
+    twice = client.get("/sparql", params=[("query", count), ("default-graph-uri", RECORD),
+                                          ("default-graph-uri", RECORD)]).json()
+    assert twice == once and int(once["results"]["bindings"][0]["n"]["value"]) > 0
+    r = client.put("/sparql", content=b"")
+    assert r.status_code == 405 and "OPTIONS" in r.headers["allow"]
+    r = client.get("/sparql", params={"query": ask, "format": "turtle"})
+    assert r.status_code == 406 and "format=turtle" in r.json()["detail"]
+
+
+def test_an_update_that_fails_says_why(client: httpx.Client) -> None:
+    r = client.post("/sparql", content="CLEAR GRAPH <urn:test:nothing-here>",
+                    headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"})
+    assert r.status_code in (400, 500, 502) and "internal error" not in r.text, r.text
+    assert "urn:test:nothing-here" in r.json()["detail"] or "not exist" in r.json()["detail"], r.text

@@ -169,8 +169,9 @@ async def _on_eventkg_error(request: Request, exc: Exception) -> Response:
 async def _on_http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     headers = dict(exc.headers or {})
-    if "Allow" in headers:   # Starlette lists a route's methods from a set: in one order, ours
-        headers["Allow"] = _allow(m.strip() for m in headers["Allow"].split(","))
+    if "Allow" in headers:   # Starlette lists a route's methods from a set: in one order, ours; and OPTIONS,
+        # which the CORS layer answers on every path
+        headers["Allow"] = _allow([*(m.strip() for m in headers["Allow"].split(",")), "OPTIONS"])
     err = HTTPError(exc.detail if exc.detail and exc.detail != HTTPStatus(exc.status_code).phrase
                     else _default_detail(request, exc.status_code), headers)
     err.status = exc.status_code
@@ -556,12 +557,14 @@ def _format_named(f: str) -> tuple[str | None, str | None]:
     return res_mt, rdf_mt
 
 
-def _choose(request: Request, form: str | None) -> tuple[dict[str, str], str | None, str | None]:
-    """From ``format=`` or Accept: the format to write for each result kind, and the Content-Type to send for
-    row results and for graph results (None where nothing acceptable is offered)."""
+def _choose(request: Request, form: str | None, posted: list[str] = []) -> tuple[dict[str, str], str | None, str | None]:  # noqa: B006
+    """From ``format=`` (in the URL, or ``posted`` in a form) or Accept: the format to write for each result
+    kind, and the Content-Type to send for row results and for graph results (None where nothing acceptable
+    is offered)."""
     # format= may be given more than once, or as a list (SPARQLWrapper sends "format=json-ld&format=
     # application/ld+json,application/x-json+ld"): the first value we know decides.
-    given = [v.strip() for raw in request.query_params.getlist("format") for v in raw.split(",") if v.strip()]
+    given = [v.strip() for raw in [*request.query_params.getlist("format"), *posted] for v in raw.split(",")
+             if v.strip()]
     fmt = given[0] if given else None
     accept = request.headers.get("accept")
     res_mt: str | None = None
@@ -582,7 +585,8 @@ def _choose(request: Request, form: str | None) -> tuple[dict[str, str], str | N
         formats["construct"] = formats["describe"] = RDF_TYPES.get(rdf_mt, rdf_mt)
     if form in ("select", "ask") and not res_mt or form in ("construct", "describe") and not rdf_mt:
         offered = list(RESULT_TYPES) if form in ("select", "ask") else list(RDF_TYPES)
-        raise NotAcceptable(accept or fmt or "", offered + [HTML])
+        raise NotAcceptable(accept or "", offered + [HTML],
+                            asked=f"format={fmt} for a {form.upper()} query" if given else None)  # type: ignore[union-attr]
     return formats, res_mt, rdf_mt
 
 
@@ -593,8 +597,8 @@ def _query_job(opts: Options, text: str, formats: dict[str, str], default_graphs
     if not opts.allow_service and uses_service(text):
         raise Forbidden("this endpoint does not call other endpoints: SERVICE is off (eventkg serve "
                         "--allow-service turns it on)")
-    return {"sparql": text, "bindings": bindings, "default_graphs": default_graphs or None,
-            "named_graphs": named_graphs or None, "limit": opts.row_limit, "formats": formats}
+    return {"sparql": text, "bindings": bindings, "default_graphs": _once(default_graphs) or None,
+            "named_graphs": _once(named_graphs) or None, "limit": opts.row_limit, "formats": formats}
 
 
 def _is_html_page(form: str | None, res_mt: str | None, rdf_mt: str | None) -> bool:
@@ -639,11 +643,12 @@ def _results_response(opts: Options, meta: dict[str, Any], payload: Any, res_mt:
 
 async def run_query(request: Request, text: str, *, default_graphs: list[str], named_graphs: list[str],
                     bindings: dict[str, Any] | None = None, named: Any = None,
-                    values: dict[str, str] | None = None) -> Response:
+                    values: dict[str, str] | None = None, given_formats: list[str] | None = None) -> Response:
+    """``given_formats``: ``format=`` values of a POSTed form (those of the URL are read here)."""
     st = _state(request)
     opts = st.options
     form = query_form(text)
-    formats, res_mt, rdf_mt = _choose(request, form)
+    formats, res_mt, rdf_mt = _choose(request, form, given_formats or [])
     job = _query_job(opts, text, formats, default_graphs, named_graphs, bindings)
     started = time.perf_counter()
     site = _site(request)
@@ -680,20 +685,23 @@ async def run_query(request: Request, text: str, *, default_graphs: list[str], n
 
 
 def _unquote(part: bytes) -> str:
+    """Raises UnicodeDecodeError where the escapes are no UTF-8."""
     part = part.replace(b"+", b" ")
     if b"%" not in part:
         return part.decode("ascii")
     try:  # %XX -> \\xXX, decoded in C (the input has no backslash); malformed escapes: as unquote does
-        return codecs.escape_decode(part.replace(b"%", b"\\x"))[0].decode("utf-8", "replace")  # type: ignore[attr-defined,no-any-return]
+        raw = codecs.escape_decode(part.replace(b"%", b"\\x"))[0]  # type: ignore[attr-defined]
     except ValueError:
-        return unquote(part.decode("ascii"))
+        return unquote(part.decode("ascii"), errors="strict")
+    return raw.decode("utf-8")  # type: ignore[no-any-return]
 
 
 def query_pairs(qs: bytes) -> list[tuple[str, str]]:
-    """``parse_qsl(qs.decode("latin-1"), keep_blank_values=True)`` (what Starlette's query_params hold), three
-    times faster for the usual all-ASCII query string."""
+    """``parse_qsl(qs.decode("latin-1"), keep_blank_values=True)`` (what Starlette's query_params hold, but
+    escapes that are no UTF-8 raise UnicodeDecodeError instead of becoming U+FFFD), three times faster for the
+    usual all-ASCII query string."""
     if not qs.isascii() or b"\\" in qs:
-        return parse_qsl(qs.decode("latin-1"), keep_blank_values=True)
+        return parse_qsl(qs.decode("latin-1"), keep_blank_values=True, errors="strict")
     out = []
     for field in qs.split(b"&"):
         if field:
@@ -720,7 +728,11 @@ class QueryGet:
         text: str | None = None
         dg: list[str] = []
         ng: list[str] = []
-        for k, v in query_pairs(scope["query_string"]):
+        try:
+            pairs = query_pairs(scope["query_string"])
+        except UnicodeDecodeError:
+            return False   # the ordinary path refuses it
+        for k, v in pairs:
             if k == "query":
                 if text is not None:
                     return False
@@ -773,11 +785,28 @@ class QueryGet:
         return True
 
 
+def _check_utf8(request: Request) -> None:
+    """Parameters whose escapes are no UTF-8 are refused (Starlette would read them with U+FFFD in place)."""
+    try:
+        query_pairs(request.scope.get("query_string", b""))
+    except UnicodeDecodeError as e:
+        raise BadRequest(f"the query string is not UTF-8: {e}") from e
+
+
+def _once(values: list[str]) -> list[str]:
+    """Graph IRIs given more than once, once: the default graph is their merge (SPARQL 1.1, 13.2), and a graph
+    named twice made every solution count twice."""
+    return list(dict.fromkeys(values))
+
+
 async def sparql(request: Request) -> Response:
     st = _state(request)
+    _check_utf8(request)
     params = request.query_params
     dg = params.getlist("default-graph-uri")
     ng = params.getlist("named-graph-uri")
+    if request.method not in ("GET", "HEAD") and ("query" in params or "update" in params):
+        raise BadRequest("a POST carries its query or update in the body, not in the URL (SPARQL 1.1 Protocol, 2.1)")
     if request.method in ("GET", "HEAD"):
         if "update" in params:
             raise BadRequest("SPARQL updates must be sent with POST")
@@ -791,7 +820,7 @@ async def sparql(request: Request) -> Response:
     body = await read_body(request)
     if mt == "application/x-www-form-urlencoded":
         try:
-            form = parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False)
+            form = parse_qs(body.decode("utf-8"), keep_blank_values=True, strict_parsing=False, errors="strict")
         except UnicodeDecodeError as e:
             raise BadRequest(f"the form is not UTF-8: {e}") from e
         qs, us = form.get("query", []), form.get("update", [])
@@ -801,7 +830,8 @@ async def sparql(request: Request) -> Response:
             raise BadRequest("give exactly one 'query' or 'update' parameter")
         if us:
             return await update(request, us[0])
-        return await run_query(request, qs[0], default_graphs=dg, named_graphs=ng)
+        return await run_query(request, qs[0], default_graphs=dg, named_graphs=ng,
+                               given_formats=form.get("format", []))
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as e:

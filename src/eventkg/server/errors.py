@@ -55,8 +55,9 @@ class NotAcceptable(HTTPError):
     status = 406
     title = "Not acceptable"
 
-    def __init__(self, accept: str, available: list[str]) -> None:
-        super().__init__(f"nothing here matches Accept: {accept}; available: {', '.join(available)}",
+    def __init__(self, accept: str, available: list[str], asked: str | None = None) -> None:
+        """``asked``: what asked for the format, where it was no Accept header (``format=turtle``)."""
+        super().__init__(f"nothing here matches {asked or 'Accept: ' + accept}; available: {', '.join(available)}",
                          available=available)
 
 

@@ -274,6 +274,8 @@ class EmbeddedStore(Store):
             raise query_syntax_error(e, "update") from e
         except OSError as e:
             raise StoreError(f"store {self.info.location}: {e}") from e
+        except (RuntimeError, ValueError) as e:   # an operation that cannot be done ("CLEAR GRAPH" of none)
+            raise QueryError(" ".join(str(e).split()) or type(e).__name__, source="update") from e
 
     def rebuild(self, files: Iterable[tuple[str, RdfFormat, str | None]], progress: Progress | None = None,
                 extra: Sequence[Record] = (), skip: frozenset[str] = frozenset(), base_iri: str = BASE_IRI) -> None:
