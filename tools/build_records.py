@@ -85,7 +85,7 @@ TOPIC_LIST = [
     ("icts-and-social-media", "ICTs and social media", [], ["tip-prevention-strategies"],
      "The use of information and communication technologies and social media to share information, identify "
      "victims, educate and raise awareness on trafficking in persons."),
-    ("information-campaigns", "information campaigns", ["awareness raising"], ["tip-prevention-strategies"],
+    ("information-campaigns", "information campaigns", [], ["tip-prevention-strategies"],
      "Campaigns that inform specific audiences about trafficking in persons and respond to local needs."),
     ("approaches-to-tip-prevention", "approaches to TIP prevention", [], ["tip-prevention-strategies"],
      "The principles by which TIP prevention strategies are developed and implemented."),
