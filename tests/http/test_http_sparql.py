@@ -498,3 +498,21 @@ def test_an_update_that_fails_says_why(client: httpx.Client) -> None:
                     headers={"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"})
     assert r.status_code in (400, 500, 502) and "internal error" not in r.text, r.text
     assert "urn:test:nothing-here" in r.json()["detail"] or "not exist" in r.json()["detail"], r.text
+
+
+def test_a_client_leaving_mid_body_is_no_server_error(site: Running, caplog: pytest.LogCaptureFixture) -> None:
+    """A client that closes the connection while sending its body is gone, not a fault of the server: it is
+    not logged as an unexpected error (with a traceback), and the next request is answered."""
+    import logging
+    import socket
+    import time
+    from urllib.parse import urlsplit
+
+    u = urlsplit(site.url)
+    with caplog.at_level(logging.INFO, logger="eventkg"):
+        with socket.create_connection((u.hostname, u.port)) as s:
+            s.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                      b"Content-Length: 1000\r\n\r\nASK {")
+        time.sleep(0.5)
+        assert httpx.get(site.url + "/sparql", params={"query": ASK}).json()["boolean"] is True
+    assert not [r for r in caplog.records if "unexpected error" in r.getMessage()], caplog.text

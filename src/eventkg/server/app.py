@@ -29,7 +29,7 @@ import pyoxigraph as ox
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
@@ -197,6 +197,9 @@ def _default_detail(request: Request, status: int) -> str:
 
 
 async def _on_crash(request: Request, exc: Exception) -> Response:
+    if isinstance(exc, ClientDisconnect):   # the client left while sending its body: nobody to answer, no fault
+        log.info("%s %s: the client disconnected before its request was read", request.method, request.url.path)
+        return Response(status_code=400)
     log.exception("unexpected error on %s %s", request.method, request.url.path)
     err = EventKGError(f"internal error: {type(exc).__name__}")
     return error_response(request, err)
