@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import math
 import os
-import tomllib
+import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:   # Python 3.10: the same parser, as a package
+    import tomli as tomllib
 
 from .errors import ConfigError
 from .namespaces import BASE_IRI
