@@ -164,7 +164,12 @@ def test_federated_queries_are_off_unless_allowed(client: httpx.Client) -> None:
               'SELECT * {\n# """\nSERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o }\n# """\n}',
               r"SELECT * { <urn:x\u0041#> <urn:p> ?o . SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }",
               r"PREFIX ex: <urn:x:> SELECT * { ?s ex:p\' ?o . SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } "
-              r"?s ex:q\' ?o }"):
+              r"?s ex:q\' ?o }",
+              # the keyword glued to a name with the empty prefix, or to a number; a "<" that is a comparison
+              # before a comment holding quotes
+              "PREFIX : <http://127.0.0.1:9/> SELECT * { SERVICE:colon {} }",
+              "SELECT * { ?s <http://x/p>* 1SERVICE <http://127.0.0.1:9/sparql> {} }",
+              'SELECT * WHERE {\n BIND(1 AS ?n) FILTER(?n<2)#x>"""\n SERVICE <http://127.0.0.1:9/sparql> { }\n #"""\n}'):
         r = client.get("/sparql", params={"query": q})
         assert r.status_code == 403 and r.headers["content-type"] == PROBLEM
         assert "SERVICE" in r.json()["detail"]
@@ -516,3 +521,29 @@ def test_a_client_leaving_mid_body_is_no_server_error(site: Running, caplog: pyt
         time.sleep(0.5)
         assert httpx.get(site.url + "/sparql", params={"query": ASK}).json()["boolean"] is True
     assert not [r for r in caplog.records if "unexpected error" in r.getMessage()], caplog.text
+
+
+def test_updates_call_no_other_endpoint_unless_allowed(client: httpx.Client) -> None:
+    """An update may call out too (SERVICE in its WHERE, LOAD <url>): refused with 403 on a server that allows
+    writes but not SERVICE, before anything is sent or written."""
+    auth = {"Content-Type": "application/sparql-update", "Authorization": f"Bearer {TOKEN}"}
+    for upd in ("LOAD <http://127.0.0.1:9/data.ttl>", "LOAD SILENT <http://127.0.0.1:9/x> INTO GRAPH <urn:test:g>",
+                "INSERT { GRAPH <urn:test:g> { ?s ?p ?o } } WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"):
+        r = client.post("/sparql", content=upd, headers=auth)
+        assert r.status_code == 403 and "SERVICE" in r.json()["detail"], (upd, r.text)
+    # a word that only looks like one is no call
+    r = client.post("/sparql", content="INSERT DATA { GRAPH <urn:test:g> { <urn:test:s> <urn:test:p> 'Civil Service; load' } }",
+                    headers=auth)
+    assert r.status_code == 204, r.text
+    assert client.post("/sparql", content="DROP GRAPH <urn:test:g>", headers=auth).status_code == 204
+
+
+def test_a_query_made_to_be_slow_to_read_is_answered_at_once(client: httpx.Client) -> None:
+    """Reading a query's form and clauses takes time in proportion to its length: strings without an end
+    ('"\\"\\"\\...') took minutes for 200 KB, with the server process stuck meanwhile."""
+    import time
+
+    for text in ('"\\' * 60_000, "'\\" * 60_000, "'''" + "\\'" * 60_000):   # under the body limit
+        t = time.perf_counter()
+        r = client.post("/sparql", content=text, headers={"Content-Type": "application/sparql-query"})
+        assert r.status_code == 400 and time.perf_counter() - t < 5, (r.status_code, time.perf_counter() - t)

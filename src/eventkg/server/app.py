@@ -851,6 +851,9 @@ async def update(request: Request, text: str) -> Response:
     request.scope["eventkg.write"] = True   # a write, even when sent as a form: no CORS headers on its answer
     check_write(request)
     st = _state(request)
+    if not st.options.allow_service and uses_service(text):   # SERVICE in a WHERE, or LOAD <url>
+        raise Forbidden("this endpoint does not call other endpoints: SERVICE and LOAD are off (eventkg serve "
+                        "--allow-service turns them on)")
     assert st.write_lock is not None
     async with st.write_lock:
         try:

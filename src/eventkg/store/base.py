@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from typing import BinaryIO, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar, Union
+from typing import Any, BinaryIO, Callable, Iterable, Iterator, Mapping, Sequence, TypeVar, Union
 
 from rdflib import Graph
 from rdflib.term import Node
@@ -106,8 +106,10 @@ _PN_CHARS = "\\w\u00b7\u00c0-\U000effff"
 _LOCAL = rf"(?:[{_PN_CHARS}.\-:%]|\\.)*"
 _LEXEMES = re.compile(
     r"<(?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>"
-    r"|'{3}(?:[^'\\]|\\.|'(?!''))*'{3}|\"{3}(?:[^\"\\]|\\.|\"(?!\"\"))*\"{3}"
-    r"|'(?:[^'\\\n\r]|\\.)*'|\"(?:[^\"\\\n\r]|\\.)*\""
+    # a string with no end runs to the end of its line (short) or of the text (long): a match, so that no
+    # other attempt starts inside it (each quote of '"\\"\\"\\...' would rescan the rest: quadratic)
+    r"|'{3}(?:[^'\\]|\\.|'(?!''))*(?:'{3}|\\?\Z)|\"{3}(?:[^\"\\]|\\.|\"(?!\"\"))*(?:\"{3}|\\?\Z)"
+    r"|'(?:[^'\\\n\r]|\\.)*'?|\"(?:[^\"\\\n\r]|\\.)*\"?"
     r"|#[^\n\r]*"
     rf"|_:[{_PN_CHARS}.\-]+|[?$][{_PN_CHARS}]+|@[A-Za-z]+(?:-[A-Za-z0-9]+)*"
     rf"|(?P<word>[A-Za-z\u00c0-\U000effff][{_PN_CHARS}.\-]*(?P<pname>:{_LOCAL})?|:{_LOCAL})", re.DOTALL)
@@ -131,7 +133,6 @@ def query_form(query: str) -> str | None:
 
 
 _FROM = re.compile(r"(?<![\w?$:])FROM(?![\w:-])", re.IGNORECASE)
-_SERVICE = re.compile(r"(?<![\w?$:])SERVICE(?![\w:-])", re.IGNORECASE)
 _PNAME = re.compile(r"([A-Za-z][\w.-]*)?:")
 
 
@@ -156,9 +157,51 @@ def has_dataset_clause(query: str) -> bool:
     return "from" in query.lower() and _FROM.search(_strip(query)) is not None
 
 
+_CALLS_OUT = re.compile(r"(?<![\w?$:])(?:SERVICE|LOAD)(?![\w:-])", re.IGNORECASE)
+_CALL_WORDS = re.compile(r"service|load", re.IGNORECASE)
+_PARSED_CALLS = {"ServiceGraphPattern", "Load"}
+
+
 def uses_service(query: str) -> bool:
-    """Whether the query calls another endpoint (``SERVICE``, SPARQL 1.1 Federated Query)."""
-    return "service" in query.lower() and _SERVICE.search(_strip(query)) is not None
+    """Whether the query or update may call another endpoint: ``SERVICE`` (SPARQL 1.1 Federated Query) or
+    ``LOAD``. Read twice where the text holds either word at all: by ``_strip`` (fast, but it reads a ``<``
+    without the parser's context: ``FILTER(?n<2)#x>`` is a comparison and a comment, not an IRI), then by
+    rdflib's SPARQL parser, which reads as a parser does. A text rdflib cannot parse counts as calling out:
+    a public endpoint must not be made to send requests by a text nobody here can read the same way."""
+    if not _CALL_WORDS.search(query):
+        return False
+    if _CALLS_OUT.search(_strip(query)):
+        return True
+    return _parser_finds_calls(query) is not False
+
+
+def _parser_finds_calls(text: str) -> bool | None:
+    """Whether rdflib's parse of the query or update holds a SERVICE or LOAD; None if it cannot parse it."""
+    from pyparsing import ParseResults
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    def calls(x: Any) -> bool:
+        stack = [x]
+        while stack:
+            y = stack.pop()
+            if isinstance(y, CompValue):
+                if y.name in _PARSED_CALLS:
+                    return True
+                stack.extend(y.values())
+            elif isinstance(y, (list, tuple, ParseResults)):
+                stack.extend(y)
+            elif isinstance(y, dict):
+                stack.extend(y.values())
+        return False
+
+    for parse in (parseQuery, parseUpdate):
+        try:
+            tree = parse(text)
+        except Exception:  # noqa: BLE001 - pyparsing's errors, and its recursion on very long texts
+            continue
+        return calls(tree)
+    return None
 
 
 def looks_like_update(text: str) -> bool:

@@ -273,6 +273,8 @@ class EmbeddedStore(Store):
         except SyntaxError as e:
             raise query_syntax_error(e, "update") from e
         except OSError as e:
+            if uses_service(sparql):   # a SERVICE or LOAD that failed: that endpoint's failure, not the store's
+                raise StoreError(f"an endpoint the update calls failed: {e}") from e
             raise StoreError(f"store {self.info.location}: {e}") from e
         except (RuntimeError, ValueError) as e:   # an operation that cannot be done ("CLEAR GRAPH" of none)
             raise QueryError(" ".join(str(e).split()) or type(e).__name__, source="update") from e
