@@ -376,9 +376,16 @@ def test_events_between_compares_date_times_by_their_day():
     store = ox.Store()
     store.load(b"""@prefix schema: <https://schema.org/> . @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
         <https://example.org/e> a schema:Event ; schema:name "E" ;
-            schema:startDate "2020-03-01T09:00:00+07:00"^^xsd:dateTime .""", format=ox.RdfFormat.TURTLE)
-    assert [r["name"] for r in run_ox(store, "events-between", **{"from": "2020-03-01", "to": "2020-03-01"})] == ["E"]
-    assert not run_ox(store, "events-between", **{"from": "2020-03-02", "to": "2020-12-31"})
+            schema:startDate "2020-03-01T09:00:00+07:00"^^xsd:dateTime .
+        <https://example.org/f> a schema:Event ; schema:name "F" ; schema:startDate "2020-02-27"^^xsd:date ;
+            schema:endDate "2020-03-02T10:00:00"^^xsd:dateTime .""", format=ox.RdfFormat.TURTLE)
+
+    def names(start: str, end: str) -> list[str]:
+        return sorted(r["name"] for r in run_ox(store, "events-between", **{"from": start, "to": end}))
+
+    assert names("2020-03-01", "2020-03-01") == ["E", "F"]
+    assert names("2020-03-02", "2020-12-31") == ["F"]   # F ends on the 2nd, as a date-time
+    assert names("2020-03-03", "2020-12-31") == [] and names("2020-01-01", "2020-02-26") == []
 
 
 def test_find_by_name(oxstore):
