@@ -440,3 +440,36 @@ def test_the_response_cache_keeps_apart_what_differs(tmp_path) -> None:  # type:
             assert "Accept" in r.json()["detail"]
     finally:
         running.stop()
+
+
+URN_SOURCE_RECORD = """@base <https://w3id.org/eventkg/id/> .
+@prefix ekg: <https://w3id.org/eventkg/ontology#> . @prefix oa: <http://www.w3.org/ns/oa#> .
+<https://w3id.org/eventkg/record/urnsrc> a ekg:Record .
+<urn:isbn:0000000000> ekg:fullText "Hanoi hosted the workshop." .
+<evidence/urnsrc/0-5> a ekg:Evidence, oa:SpecificResource ; oa:hasSource <urn:isbn:0000000000> ;
+    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "Hanoi" ], [ a oa:TextPositionSelector ; oa:start 0 ; oa:end 5 ] .
+"""
+
+
+def test_a_source_that_is_no_web_address_is_shown_unlinked(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Evidence quoting a source named by a urn: (a book's ISBN) gets its page, the quote shown and the source
+    named, with no link to it (a page links http(s) addresses only); it was a 500."""
+    from eventkg.config import load_settings
+    from eventkg.project import Project
+    from eventkg.records import rebuild
+    from eventkg.store import EmbeddedStore
+    from httpsite import start
+
+    extra = tmp_path / "urnsrc.ttl"
+    extra.write_text(URN_SOURCE_RECORD, encoding="utf-8")
+    settings = load_settings(ROOT, env={}, store="memory")
+    project = Project(settings, EmbeddedStore(tmp_path / "store"))
+    rebuild(project.store, [*(settings.path(d) for d in settings.data), extra], ontology=settings.path(settings.ontology))
+    running = start(project, workers=0)
+    try:
+        with running.client() as c:
+            r = c.get("/doc/id/evidence/urnsrc/0-5.html")
+            assert r.status_code == 200, r.text
+            assert "Hanoi" in r.text and "urn:isbn:0000000000" in r.text and 'href="urn:' not in r.text
+    finally:
+        running.stop()

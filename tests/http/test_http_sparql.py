@@ -547,3 +547,43 @@ def test_a_query_made_to_be_slow_to_read_is_answered_at_once(client: httpx.Clien
         t = time.perf_counter()
         r = client.post("/sparql", content=text, headers={"Content-Type": "application/sparql-query"})
         assert r.status_code == 400 and time.perf_counter() - t < 5, (r.status_code, time.perf_counter() - t)
+
+
+def test_headers_that_cannot_be_trusted_are_refused_at_once(site: Running) -> None:
+    """Two Host headers (the links in an answer, and the cache's key, are made from it: RFC 9112, 3.2 says
+    400) and an Accept too long to weigh (431, answered without weighing it: a 1 MB one took seconds)."""
+    import socket
+    import time
+    from urllib.parse import urlsplit
+
+    u = urlsplit(site.url)
+    with socket.create_connection((u.hostname, u.port)) as s:
+        s.sendall(b"GET / HTTP/1.1\r\nHost: evil.example\r\nHost: " + u.netloc.encode() + b"\r\nAccept: text/html\r\n"
+                  b"Connection: close\r\n\r\n")
+        answer = b""
+        while chunk := s.recv(65536):
+            answer += chunk
+    assert answer.startswith(b"HTTP/1.1 400") and b"evil.example" not in answer.split(b"\r\n\r\n", 1)[1], answer[:300]
+    assert "evil.example" not in httpx.get(site.url + "/", headers={"Accept": "text/html"}).text
+    t = time.perf_counter()
+    r = httpx.get(site.url + "/sparql", params={"query": ASK},
+                  headers={"Accept": ",".join(f"text/x-{i};q=0.{i % 9 + 1}" for i in range(60_000))})
+    assert r.status_code == 431 and time.perf_counter() - t < 2, (r.status_code, time.perf_counter() - t)
+
+
+def test_a_named_query_refuses_a_parameter_that_is_no_utf8(client: httpx.Client) -> None:
+    r = client.get("/queries/find-by-name?text=AS%C9AN")
+    assert r.status_code == 400 and "UTF-8" in r.json()["detail"]
+    assert client.get("/queries/find-by-name?text=ASEAN").status_code == 200
+
+
+def test_the_response_cache_counts_what_it_holds() -> None:
+    """Answers count their headers and objects too, not only their bodies: small answers with big headers
+    stay within the limit."""
+    from eventkg.server.app import Answers
+
+    answers = Answers(max_bytes=100_000)
+    start = {"type": "http.response.start", "status": 200, "headers": [(b"x-big", b"v" * 2000)]}
+    for i in range(1000):
+        answers.put((b"/sparql", str(i).encode(), b"", b"h", "http", ""), start, b"ok", 0)
+    assert len(answers.entries) < 100 and answers.size <= 100_000

@@ -348,8 +348,9 @@ def render_resource_html(project: Project, iri: str, base_url: str, *, highlight
         t = texts.get(own.source) if own.source is not None else None
         pos = describe.locate(own, t)
         if pos is not None and t is not None:
+            href = terms.href(own.source)  # type: ignore[arg-type]
             own_view = {"quote": snippet(t, *pos), "source": terms.link(own.source),  # type: ignore[arg-type]
-                        "url": terms.site.quote_url(terms.href(own.source), pos[0], pos[1]),  # type: ignore[arg-type]
+                        "url": terms.site.quote_url(href, pos[0], pos[1]) if href is not None else None,
                         "pos": pos}
     graphs = sorted({g for g, s, _, _ in out_q if s == x}, key=str)
     title = labels.get(x) or describe.humanize(iri)
