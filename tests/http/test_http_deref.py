@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import json
+from typing import Any
 
 import httpx
 import pytest
@@ -316,6 +317,22 @@ def test_head_on_a_thing(client: httpx.Client) -> None:
     assert h.status_code == 303 and h.headers["location"] == g.headers["location"] and h.content == b""
 
 
+def _serve_with(tmp_path: Any, record: str) -> Any:
+    """A server (in this process) over the workshop data and one more record, given as Turtle."""
+    from eventkg.config import load_settings
+    from eventkg.project import Project
+    from eventkg.records import rebuild
+    from eventkg.store import EmbeddedStore
+    from httpsite import start
+
+    extra = tmp_path / "extra.ttl"
+    extra.write_text(record, encoding="utf-8")
+    settings = load_settings(ROOT, env={}, store="memory")
+    project = Project(settings, EmbeddedStore(tmp_path / "store"))
+    rebuild(project.store, [*(settings.path(d) for d in settings.data), extra], ontology=settings.path(settings.ontology))
+    return start(project, workers=0)
+
+
 ODD_RECORD = """@base <https://w3id.org/eventkg/id/> .
 @prefix ekg: <https://w3id.org/eventkg/ontology#> . @prefix skos: <http://www.w3.org/2004/02/skos/core#> .
 <https://w3id.org/eventkg/record/odd> a ekg:Record .
@@ -332,18 +349,7 @@ ODD_RECORD = """@base <https://w3id.org/eventkg/id/> .
 def test_iris_outside_ascii_or_with_escapes_answer_at_their_uris(tmp_path) -> None:  # type: ignore[no-untyped-def]
     # An IRI's URI (RFC 3987): its characters outside ASCII percent-encoded as UTF-8; "%2F" in an IRI is not
     # a "/". Each thing answers at its URI, and every link and header names it by that URI.
-    from eventkg.config import load_settings
-    from eventkg.project import Project
-    from eventkg.records import rebuild
-    from eventkg.store import EmbeddedStore
-    from httpsite import start
-
-    extra = tmp_path / "odd.ttl"
-    extra.write_text(ODD_RECORD, encoding="utf-8")
-    settings = load_settings(ROOT, env={}, store="memory")
-    project = Project(settings, EmbeddedStore(tmp_path / "store"))
-    rebuild(project.store, [*(settings.path(d) for d in settings.data), extra], ontology=settings.path(settings.ontology))
-    running = start(project, workers=0)
+    running = _serve_with(tmp_path, ODD_RECORD)
     try:
         with running.client() as c:
             for path, label in (("id/topic/h%C3%A0-n%E1%BB%99i", "unicode"), ("id/topic/a%20b", "escaped space"),
@@ -383,7 +389,7 @@ def test_iris_outside_ascii_or_with_escapes_answer_at_their_uris(tmp_path) -> No
             assert len(locs) == len(set(locs)) and f"{c.base_url}/doc/id/topic/%E2%82%AC.html" in locs
     finally:
         running.stop()
-        project.close()
+        running.project.close()
 
 
 SLASHES_RECORD = """@base <https://w3id.org/eventkg/id/> .
@@ -399,18 +405,7 @@ def test_the_response_cache_keeps_apart_what_differs(tmp_path) -> None:  # type:
     IRIs), the scheme a proxy names (links are absolute), and Accept read as one field however many times it
     is sent (RFC 9110, 5.3): a request cannot pin a wrong answer on the next one. An Accept header too long to
     weigh is refused (431)."""
-    from eventkg.config import load_settings
-    from eventkg.project import Project
-    from eventkg.records import rebuild
-    from eventkg.store import EmbeddedStore
-    from httpsite import start
-
-    extra = tmp_path / "slashes.ttl"
-    extra.write_text(SLASHES_RECORD, encoding="utf-8")
-    settings = load_settings(ROOT, env={}, store="memory")
-    project = Project(settings, EmbeddedStore(tmp_path / "store"))
-    rebuild(project.store, [*(settings.path(d) for d in settings.data), extra], ontology=settings.path(settings.ontology))
-    running = start(project, workers=0)
+    running = _serve_with(tmp_path, SLASHES_RECORD)
     try:
         with running.client() as c:
             for first, second, label in (("a%2Fb", "a/b", "plain slash"), ("a/b", "a%2Fb", "escaped slash")):
@@ -454,18 +449,7 @@ URN_SOURCE_RECORD = """@base <https://w3id.org/eventkg/id/> .
 def test_a_source_that_is_no_web_address_is_shown_unlinked(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """Evidence quoting a source named by a urn: (a book's ISBN) gets its page, the quote shown and the source
     named, with no link to it (a page links http(s) addresses only); it was a 500."""
-    from eventkg.config import load_settings
-    from eventkg.project import Project
-    from eventkg.records import rebuild
-    from eventkg.store import EmbeddedStore
-    from httpsite import start
-
-    extra = tmp_path / "urnsrc.ttl"
-    extra.write_text(URN_SOURCE_RECORD, encoding="utf-8")
-    settings = load_settings(ROOT, env={}, store="memory")
-    project = Project(settings, EmbeddedStore(tmp_path / "store"))
-    rebuild(project.store, [*(settings.path(d) for d in settings.data), extra], ontology=settings.path(settings.ontology))
-    running = start(project, workers=0)
+    running = _serve_with(tmp_path, URN_SOURCE_RECORD)
     try:
         with running.client() as c:
             r = c.get("/doc/id/evidence/urnsrc/0-5.html")
