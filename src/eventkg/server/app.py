@@ -1105,7 +1105,7 @@ def _entry_size(key: tuple[Any, ...], start: Message, body: bytes) -> int:
 
 class Answers:
     """The response cache's store: whole answers (start message and body) by request key, least recently used
-    dropped past ``max_bytes`` (bodies and keys counted), all dropped when the store's generation moves on
+    dropped past ``max_bytes`` (``_entry_size``: bodies, keys and headers), all dropped when the store's generation moves on
     (a write)."""
 
     def __init__(self, max_bytes: int = 64 << 20, max_entry: int = 1 << 20) -> None:
@@ -1152,8 +1152,8 @@ class ResponseCache:
     """Whole responses to repeated reads, kept until the next write through this server.
 
     A GET of a query, a document or a page whose answer was 200 is kept under everything the answer depends
-    on: path, query string, Accept and Host; the next identical request is answered from here without routing,
-    parsing or querying. Requests with If-None-Match or Authorization, HEAD, errors, HTML query results, and
+    on (``cache_key``: the path as sent, query string, Accept, Host, scheme); the next identical request is
+    answered from here without routing, parsing or querying. Requests with If-None-Match or Authorization, HEAD, errors, HTML query results, and
     answers over ``max_entry`` bytes are never kept. Off for remote stores (others may write to them).
     ``QueryGet`` answers its queries from the same store (``State.answers``)."""
 
