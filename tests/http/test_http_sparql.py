@@ -587,3 +587,9 @@ def test_the_response_cache_counts_what_it_holds() -> None:
     for i in range(1000):
         answers.put((b"/sparql", str(i).encode(), b"", b"h", "http", ""), start, b"ok", 0)
     assert len(answers.entries) < 100 and answers.size <= 100_000
+
+
+def test_a_graph_parameter_that_is_no_iri_is_named_as_such(client: httpx.Client) -> None:
+    for name in ("default-graph-uri", "named-graph-uri"):
+        r = client.get("/sparql", params={"query": "ASK {}", name: "not an iri"})
+        assert r.status_code == 400 and r.json()["detail"].startswith(f"{name} 'not an iri' is not an absolute IRI"), r.text

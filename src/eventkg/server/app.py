@@ -601,6 +601,12 @@ def _query_job(opts: Options, text: str, formats: dict[str, str], default_graphs
     if not opts.allow_service and uses_service(text):
         raise Forbidden("this endpoint does not call other endpoints: SERVICE is off (eventkg serve "
                         "--allow-service turns it on)")
+    for name, graphs in (("default-graph-uri", default_graphs), ("named-graph-uri", named_graphs)):
+        for g in graphs:
+            try:
+                ox.NamedNode(g)
+            except ValueError as e:   # named as the parameter it is, not as a fault of the query
+                raise BadRequest(f"{name} {g!r} is not an absolute IRI: {e}") from e
     return {"sparql": text, "bindings": bindings, "default_graphs": _once(default_graphs) or None,
             "named_graphs": _once(named_graphs) or None, "limit": opts.row_limit, "formats": formats}
 
