@@ -610,3 +610,30 @@ def test_a_graph_parameter_that_is_no_iri_is_named_as_such(client: httpx.Client)
     for name in ("default-graph-uri", "named-graph-uri"):
         r = client.get("/sparql", params={"query": "ASK {}", name: "not an iri"})
         assert r.status_code == 400 and r.json()["detail"].startswith(f"{name} 'not an iri' is not an absolute IRI"), r.text
+
+
+def test_the_service_check_leaves_other_requests_answered(site: Running) -> None:
+    """The SERVICE check's second reading (a parser, over a second on some 2 KB texts) runs off the event
+    loop: a cheap query sent meanwhile is answered before it ends."""
+    import threading
+    import time
+
+    pre, unit, post = "#service\nSELECT * { FILTER(((COALESCE(", "1,", "1 }"
+    slow_text = pre + unit * ((2040 - len(pre) - len(post)) // len(unit)) + post
+    done: dict[str, float] = {}
+
+    def slow() -> None:
+        t = time.perf_counter()
+        httpx.post(site.url + "/sparql", content=slow_text, headers={"Content-Type": "application/sparql-query"},
+                   timeout=60)
+        done["slow"] = time.perf_counter() - t
+
+    th = threading.Thread(target=slow)
+    th.start()
+    time.sleep(0.2)
+    t = time.perf_counter()
+    assert httpx.get(site.url + "/sparql", params={"query": ASK}, timeout=60).json()["boolean"] is True
+    cheap = time.perf_counter() - t
+    th.join(60)
+    assert done["slow"] > 1.0, done   # the parse takes that long here ...
+    assert cheap < done["slow"] / 2, (cheap, done)   # ... and the cheap query did not wait for it

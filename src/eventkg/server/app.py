@@ -41,7 +41,7 @@ from ..errors import EventKGError, NotConformingError, QueryError, QueryTimeout,
 from ..formats import RESULTS_FORMATS, best_match, rdf_format, results_format
 from ..load import records_from_bytes
 from ..project import Project
-from ..store.base import query_form, uses_service
+from ..store.base import might_call_out, query_form, uses_service
 from . import describe, pages
 from .conneg import (DOC_VARIANTS, HTML, HTML_VARIANT, PROBLEM, RDF_VARIANTS, Site, Variant, content_type, etag,
                      etag_matches, has_document, iri_paths, negotiate, split_ext, variant_for_ext)
@@ -594,13 +594,22 @@ def _choose(request: Request, form: str | None, posted: list[str] = []) -> tuple
     return formats, res_mt, rdf_mt
 
 
+async def _refuse_calls_out(opts: Options, text: str) -> None:
+    """Forbidden where the query or update may call another endpoint (SERVICE, LOAD) and the server does not
+    allow it: a public endpoint must not be made to send requests wherever a client names, its own network
+    included. The check's second reading (rdflib's parser, up to 2 KB: over a second on some texts) runs off
+    the event loop, so that other requests are answered meanwhile."""
+    if opts.allow_service or not might_call_out(text):
+        return
+    if await run_in_threadpool(uses_service, text):
+        raise Forbidden("this endpoint does not call other endpoints: SERVICE and LOAD are off (eventkg serve "
+                        "--allow-service turns them on)")
+
+
 def _query_job(opts: Options, text: str, formats: dict[str, str], default_graphs: list[str],
                named_graphs: list[str], bindings: dict[str, Any] | None) -> dict[str, Any]:
     """The job for a runner; refuses a federated query unless the server allows them (Forbidden): a public
     endpoint must not be made to send requests wherever a client names, its own network included."""
-    if not opts.allow_service and uses_service(text):
-        raise Forbidden("this endpoint does not call other endpoints: SERVICE is off (eventkg serve "
-                        "--allow-service turns it on)")
     for name, graphs in (("default-graph-uri", default_graphs), ("named-graph-uri", named_graphs)):
         for g in graphs:
             try:
@@ -659,6 +668,7 @@ async def run_query(request: Request, text: str, *, default_graphs: list[str], n
     opts = st.options
     form = query_form(text)
     formats, res_mt, rdf_mt = _choose(request, form, given_formats or [])
+    await _refuse_calls_out(opts, text)
     job = _query_job(opts, text, formats, default_graphs, named_graphs, bindings)
     started = time.perf_counter()
     site = _site(request)
@@ -779,6 +789,7 @@ class QueryGet:
         opts = st.options
         generation = st.generation
         try:
+            await _refuse_calls_out(opts, text)
             meta, payload = await st.runner.run(_query_job(opts, text, formats, dg, ng, None), opts.timeout, scope)
             head = _results_head(opts, meta, payload, res_mt, rdf_mt,
                                  lambda: _site(Request(scope)).url("doc/dataset.html"))
@@ -858,9 +869,7 @@ async def update(request: Request, text: str) -> Response:
     request.scope["eventkg.write"] = True   # a write, even when sent as a form: no CORS headers on its answer
     check_write(request)
     st = _state(request)
-    if not st.options.allow_service and uses_service(text):   # SERVICE in a WHERE, or LOAD <url>
-        raise Forbidden("this endpoint does not call other endpoints: SERVICE and LOAD are off (eventkg serve "
-                        "--allow-service turns them on)")
+    await _refuse_calls_out(st.options, text)   # SERVICE in a WHERE, or LOAD <url>
     assert st.write_lock is not None
     async with st.write_lock:
         try:

@@ -172,6 +172,11 @@ _CALL_WORDS = re.compile(r"service|load", re.IGNORECASE)
 _PARSED_CALLS = {"ServiceGraphPattern", "Load"}
 
 
+def might_call_out(query: str) -> bool:
+    """Whether the text holds the letters of SERVICE or LOAD at all (``uses_service`` is False where not)."""
+    return _CALL_WORDS.search(query) is not None
+
+
 def uses_service(query: str) -> bool:
     """Whether the query or update may call another endpoint: ``SERVICE`` (SPARQL 1.1 Federated Query) or
     ``LOAD``. Read twice where the text holds either word at all: by ``_strip`` (fast, but it reads a ``<``
@@ -302,4 +307,4 @@ class Store(ABC):
 
 
 __all__ = ["Rows", "Boolean", "Triples", "QueryResult", "take", "take_distinct", "Store", "StoreInfo", "query_form",
-           "looks_like_update", "has_dataset_clause", "uses_service", "tidy_syntax_message"]
+           "looks_like_update", "has_dataset_clause", "uses_service", "might_call_out", "tidy_syntax_message"]
