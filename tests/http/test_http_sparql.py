@@ -635,5 +635,6 @@ def test_the_service_check_leaves_other_requests_answered(site: Running) -> None
     assert httpx.get(site.url + "/sparql", params={"query": ASK}, timeout=60).json()["boolean"] is True
     cheap = time.perf_counter() - t
     th.join(60)
-    assert done["slow"] > 1.0, done   # the parse takes that long here ...
-    assert cheap < done["slow"] / 2, (cheap, done)   # ... and the cheap query did not wait for it
+    if done["slow"] < 0.5:   # about 3 s here; a machine that parses it faster cannot show the wait
+        pytest.skip(f"the slow text took {done['slow']:.2f} s")
+    assert cheap < done["slow"] / 2, (cheap, done)   # the cheap query did not wait for the parse

@@ -107,6 +107,13 @@ def web_page(site: Site, iri: str) -> str | None:
     return url if _WEB.match(url) else None
 
 
+def _anchor(cls: str, href: str | None, title: str, text: str) -> Markup:
+    """A link, or the same text unlinked where there is no address to link."""
+    if href is None:
+        return Markup('<span class="{}" title="{}">{}</span>').format(cls, title, text)
+    return Markup('<a class="{}" href="{}" title="{}">{}</a>').format(cls, href, title, text)
+
+
 class Terms:
     """Renders RDF terms as HTML: links to local pages with labels, literals with their language or type."""
 
@@ -122,11 +129,7 @@ class Terms:
         return str(t)
 
     def prop(self, p: Node) -> Markup:
-        label = self.name(p)
-        href = self.href(p)
-        if href is None:
-            return Markup('<span class="prop" title="{}">{}</span>').format(short(p), label)
-        return Markup('<a class="prop" href="{}" title="{}">{}</a>').format(href, short(p), label)
+        return _anchor("prop", self.href(p), short(p), self.name(p))
 
     def href(self, t: Node) -> str | None:
         """The link to a resource (``web_page``: None where its IRI is no web address)."""
@@ -134,11 +137,7 @@ class Terms:
 
     def link(self, t: Node) -> Markup:
         if isinstance(t, URIRef):
-            cls = "res" if self.site.is_ours(str(t)) else "res ext"
-            href = self.href(t)
-            if href is None:
-                return Markup('<span class="{}" title="{}">{}</span>').format(cls, str(t), self.name(t))
-            return Markup('<a class="{}" href="{}" title="{}">{}</a>').format(cls, href, str(t), self.name(t))
+            return _anchor("res" if self.site.is_ours(str(t)) else "res ext", self.href(t), str(t), self.name(t))
         if isinstance(t, BNode):
             return Markup('<span class="bnode">_:{}</span>').format(str(t))
         return self.literal(t)  # type: ignore[arg-type]

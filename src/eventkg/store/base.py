@@ -184,7 +184,7 @@ def uses_service(query: str) -> bool:
     rdflib's SPARQL parser, which reads as a parser does. A text rdflib cannot parse, or is not given (over
     2 KB, or holding a ``\\u`` escape), counts as calling out: a public endpoint must not be made to send
     requests by a text nobody here can read as Oxigraph does."""
-    if not _CALL_WORDS.search(query):
+    if not might_call_out(query):
         return False
     if _CALLS_OUT.search(_strip(query)):
         return True

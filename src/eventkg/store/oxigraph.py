@@ -104,8 +104,8 @@ class EmbeddedStore(Store):
             return ox.Store()
         self._recover()
         if (share or existing) and not (self.path / "CURRENT").is_file():
-            # a command that only reads does not make an empty store where there is none (a mistyped --store,
-            # or stats before load, would report an empty graph and leave a folder behind)
+            # only `load` builds a store: another command does not make an empty one where there is none (a
+            # mistyped --store, or stats before load, would report an empty graph and leave a folder behind)
             raise ConfigError(f"store {self.path}: there is no store here yet; build it with `eventkg load`, or "
                               "name another with --store PATH")
         try:
